@@ -1,0 +1,38 @@
+// Canonical bytes of protobuf messages (spec/03-data-model.md): the signed
+// form of every AP2P message is the deterministic CBOR of its data model.
+import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { Ap2pError, toVerdict, type Verdict } from "../errors.js";
+import { compareBytes, encodeCanonical } from "../cbor/encode.js";
+import { decodeValidated, MESSAGE_PROFILE } from "../cbor/decode.js";
+import type { ScanProfile } from "../cbor/scan.js";
+import { messageFromCbor } from "./from-cbor.js";
+import { messageToCbor } from "./to-cbor.js";
+import { checkRules } from "./rules.js";
+
+/**
+ * Encodes a message in its canonical form. The message must satisfy its
+ * schema's rules; a violation throws Ap2pError with the SCHEMA_* code, so that
+ * nothing ill-formed is ever signed.
+ */
+export function encodeMessage<T extends Message>(desc: DescMessage, message: T): Uint8Array {
+  checkRules(desc, message);
+  return encodeCanonical(messageToCbor(desc, message));
+}
+
+/** Decodes untrusted canonical bytes into a well-formed message. Never throws on bad input. */
+export function decodeMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array, profile: ScanProfile = MESSAGE_PROFILE): Verdict<T> {
+  return toVerdict(() => decodeMessageOrThrow<T>(desc, bytes, profile));
+}
+
+/** As decodeMessage, reporting a defect by throwing Ap2pError. */
+export function decodeMessageOrThrow<T extends Message>(desc: DescMessage, bytes: Uint8Array, profile: ScanProfile = MESSAGE_PROFILE): T {
+  const value = decodeValidated(bytes, profile);
+  const message = messageFromCbor<T>(desc, value);
+  checkRules(desc, message);
+  // ENC-012: the one canonical form. After the checks above this cannot differ;
+  // if it ever does, the input is rejected, never silently normalised.
+  if (compareBytes(encodeCanonical(messageToCbor(desc, message)), bytes) !== 0) {
+    throw new Ap2pError("CBOR_NOT_DETERMINISTIC", "re-encoding the decoded message does not reproduce the input");
+  }
+  return message;
+}

@@ -1,0 +1,48 @@
+// Signing and verifying AP2P messages: the canonical bytes of a message
+// (spec/03-data-model.md) inside a COSE_Sign1 whose content type comes from the
+// message's signed_content_type option (spec/04-identity-and-signing.md).
+import { getOption, hasOption, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { message_rules } from "../../../gen/ts/ap2p/v1/options_pb.js";
+import { misuse, toVerdict, type Verdict } from "../errors.js";
+import { decodeMessageOrThrow, encodeMessage } from "../codec/message-codec.js";
+import { checkSignatureOrThrow, parseSign1OrThrow, signSign1, type ParsedSign1 } from "../cose/sign1.js";
+
+/** The COSE content type a message kind is signed under (SIG-006). */
+export function contentTypeOf(desc: DescMessage): string {
+  const ct = hasOption(desc, message_rules) ? getOption(desc, message_rules).signedContentType : "";
+  if (!ct) misuse(`${desc.typeName} is not a signed message kind (no signed_content_type option)`);
+  return ct;
+}
+
+/** A signed message whose envelope, header and payload are well-formed. */
+export interface SignedMessage<T extends Message> {
+  /** The decoded payload. */
+  readonly message: T;
+  /** The envelope: signer, content type, exact signed bytes. */
+  readonly envelope: ParsedSign1;
+}
+
+/** Signs a message: canonical CBOR payload inside a COSE_Sign1. Throws Ap2pError if the message is ill-formed. */
+export function signMessage<T extends Message>(desc: DescMessage, message: T, secretKey: Uint8Array): Uint8Array {
+  return signSign1(encodeMessage(desc, message), contentTypeOf(desc), secretKey);
+}
+
+/** As parseSignedMessage, reporting a defect by throwing Ap2pError. */
+export function parseSignedMessageOrThrow<T extends Message>(desc: DescMessage, bytes: Uint8Array): SignedMessage<T> {
+  const envelope = parseSign1OrThrow(bytes, contentTypeOf(desc));
+  return { envelope, message: decodeMessageOrThrow<T>(desc, envelope.payload) };
+}
+
+/** Well-formedness only: envelope, protected header, payload encoding and schema. The signature is NOT checked. */
+export function parseSignedMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array): Verdict<SignedMessage<T>> {
+  return toVerdict(() => parseSignedMessageOrThrow<T>(desc, bytes));
+}
+
+/** Well-formedness, then the signature. Never throws on bad input. */
+export function verifySignedMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array): Verdict<SignedMessage<T>> {
+  return toVerdict(() => {
+    const signed = parseSignedMessageOrThrow<T>(desc, bytes);
+    checkSignatureOrThrow(signed.envelope);
+    return signed;
+  });
+}
