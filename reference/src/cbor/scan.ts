@@ -89,7 +89,10 @@ class Scanner {
 
     switch (major) {
       case 0:
+        return pos;
       case 1:
+        // -1 - 2^63 and below fit no protobuf integer type (spec/03-data-model.md §3.1).
+        if (ai === 27 && b[start + 1]! >= 0x80) fail("SCHEMA_INTEGER_OUT_OF_RANGE", "negative integer below -2^63", start);
         return pos;
       case 2:
         if (arg > b.length - pos) fail("CBOR_MALFORMED", "truncated: byte string runs past the end", start);

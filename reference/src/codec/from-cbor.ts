@@ -54,7 +54,7 @@ function fieldFromCbor(field: DescField, v: CborValue, at: string): unknown {
       return s;
     }
     case "enum": {
-      const e = enumFromCbor(field.enum, v, at, !implicit);
+      const e = enumFromCbor(field.enum, v, at, true);
       if (implicit && e === 0) fail("SCHEMA_DEFAULT_VALUE_ENCODED", `field is encoded with its default value`, at);
       return e;
     }
