@@ -26,7 +26,9 @@ export const HEADER_KID = 4;
 export const MAX_SIGN1_BYTES = 65536;
 
 const ENVELOPE_PROFILE: ScanProfile = Object.freeze({ maxBytes: MAX_SIGN1_BYTES, maxDepth: 2, mapKeys: "int" });
-const HEADER_PROFILE: ScanProfile = Object.freeze({ maxBytes: 1024, maxDepth: 1, mapKeys: "int" });
+// Depth 4 lets an unsupported label with a structured value (crit is an array)
+// reach the label check and be reported as unsupported.
+const HEADER_PROFILE: ScanProfile = Object.freeze({ maxBytes: 1024, maxDepth: 4, mapKeys: "int" });
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
