@@ -55,7 +55,7 @@ describe("COSE_Sign1 envelope", () => {
   it("SIG-008: Sig_structure is [\"Signature1\", protected, h'', payload] in deterministic CBOR", () => {
     const prot = encodeProtectedHeader(CT, KID);
     expect(prot.length).toBe(100);
-    expect(hex(sigStructure(prot, PAYLOAD))).toBe("84" + "6a" + hex(utf8("Signature1")) + "5864" + hex(prot) + "40" + "4c" + hex(PAYLOAD));
+    expect(hex(sigStructure(prot, PAYLOAD))).toBe("84" + "6a" + hex(utf8("Signature1")) + "5864" + hex(prot) + "40" + "4d" + hex(PAYLOAD));
   });
 
   const cases: [string, () => Uint8Array, string][] = [
