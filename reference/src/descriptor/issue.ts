@@ -37,6 +37,7 @@ export function issueDescriptor(secretKey: Uint8Array, content: DescriptorConten
 /** Re-issues a descriptor with seq + 1 and a new validity window (DESC-015). */
 export function refreshDescriptor(secretKey: Uint8Array, previous: CapabilityDescriptor, timing: IssueTiming): SignedDescriptor {
   if (previous.withdrawn) misuse("cannot refresh a tombstone; issue a new descriptor instead");
+  if (timing.now < previous.issuedAt) misuse("a refresh cannot be issued before the descriptor it replaces (DESC-019)");
   const { capabilities, endpoints, displayName } = previous;
   return sign(secretKey, { capabilities, endpoints, displayName, withdrawn: false }, previous.seq + 1n, timing);
 }
@@ -47,6 +48,7 @@ export function refreshDescriptor(secretKey: Uint8Array, previous: CapabilityDes
  * outlives what it retracts.
  */
 export function withdrawDescriptor(secretKey: Uint8Array, previous: CapabilityDescriptor, timing: IssueTiming): SignedDescriptor {
+  if (timing.now < previous.issuedAt) misuse("a tombstone cannot be issued before the descriptor it withdraws (DESC-019)");
   return sign(secretKey, { withdrawn: true }, previous.seq + 1n, timing);
 }
 

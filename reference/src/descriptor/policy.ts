@@ -15,5 +15,8 @@ export const DEFAULT_CLOCK_SKEW_MS = 5_000n;
 /** Largest clock-skew allowance a verifier may use: one minute (DESC-014). */
 export const MAX_CLOCK_SKEW_MS = 60_000n;
 
+/** Largest maximum TTL a verifier may use: one day (DESC-006). */
+export const MAX_MAX_TTL_MS = 86_400_000n;
+
 /** The default policy. */
 export const DEFAULT_POLICY: DescriptorPolicy = Object.freeze({ maxTtlMs: DEFAULT_MAX_TTL_MS, clockSkewMs: DEFAULT_CLOCK_SKEW_MS });

@@ -2,9 +2,9 @@
 // accepted descriptor per peer, enforcing seq monotonicity across refreshes and
 // withdrawals, and forgetting what has expired. Discovery (the registry) builds
 // on this; the store itself has no query language.
-import { toVerdict, type Verdict } from "../errors.js";
+import { misuse, toVerdict, type Verdict } from "../errors.js";
 import { checkSignatureOrThrow } from "../cose/sign1.js";
-import { DEFAULT_POLICY, type DescriptorPolicy } from "./policy.js";
+import { DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, MAX_MAX_TTL_MS, type DescriptorPolicy } from "./policy.js";
 import { checkValidityOrThrow, parseDescriptorOrThrow, type VerifiedDescriptor } from "./verify.js";
 
 interface Entry {
@@ -20,7 +20,10 @@ export type StoreChange = "published" | "refreshed" | "withdrawn";
 export class DescriptorStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly policy: DescriptorPolicy = DEFAULT_POLICY) {}
+  constructor(private readonly policy: DescriptorPolicy = DEFAULT_POLICY) {
+    if (policy.clockSkewMs < 0n || policy.clockSkewMs > MAX_CLOCK_SKEW_MS) misuse(`clock skew allowance must be within 0..${MAX_CLOCK_SKEW_MS} ms`);
+    if (policy.maxTtlMs <= 0n || policy.maxTtlMs > MAX_MAX_TTL_MS) misuse(`maximum TTL must be within 1..${MAX_MAX_TTL_MS} ms`);
+  }
 
   /** Verifies and stores a descriptor received at time now. Never throws on bad input. */
   accept(bytes: Uint8Array, now: bigint): Verdict<{ change: StoreChange; descriptor: VerifiedDescriptor }> {

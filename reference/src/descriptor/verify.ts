@@ -8,7 +8,7 @@ import { CapabilityDescriptorSchema, type CapabilityDescriptor } from "../../../
 import { Ap2pError, toVerdict, type Verdict } from "../errors.js";
 import { checkSignatureOrThrow } from "../cose/sign1.js";
 import { parseSignedMessageOrThrow, type SignedMessage } from "../signed/signed-message.js";
-import { DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, type DescriptorPolicy } from "./policy.js";
+import { DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, MAX_MAX_TTL_MS, type DescriptorPolicy } from "./policy.js";
 
 /** A descriptor that passed every check. */
 export interface VerifiedDescriptor extends SignedMessage<CapabilityDescriptor> {
@@ -43,7 +43,7 @@ export function verifyDescriptor(bytes: Uint8Array, context: VerifyContext): Ver
   if (policy.clockSkewMs < 0n || policy.clockSkewMs > MAX_CLOCK_SKEW_MS) {
     fail("INVALID_ARGUMENT", `clock skew allowance must be within 0..${MAX_CLOCK_SKEW_MS} ms`);
   }
-  if (policy.maxTtlMs <= 0n) fail("INVALID_ARGUMENT", "maximum TTL must be positive");
+  if (policy.maxTtlMs <= 0n || policy.maxTtlMs > MAX_MAX_TTL_MS) fail("INVALID_ARGUMENT", `maximum TTL must be within 1..${MAX_MAX_TTL_MS} ms`);
   return toVerdict(() => {
     const signed = parseDescriptorOrThrow(bytes);
     checkSignatureOrThrow(signed.envelope);
