@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The `ap2p` command line.
+import { runSmoke } from "./smoke.js";
+
+const HELP = `ap2p — tools for the AP2P protocol
+
+Usage:
+  ap2p smoke        issue, sign, encode and verify a capability descriptor, and show
+                    that tampering, expiry and rollback are rejected with their codes
+  ap2p --help       show this help
+  ap2p --version    show the version
+`;
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version") {
+    process.stdout.write("ap2p 0.1.0 (protocol v1, working draft)\n");
+    return 0;
+  }
+  if (command === "smoke") {
+    if (rest.includes("--help")) {
+      process.stdout.write("Usage: ap2p smoke\n\nRuns the descriptor round trip against the current clock with a fresh key.\n");
+      return 0;
+    }
+    if (rest.length > 0) {
+      process.stderr.write(`ap2p smoke: unexpected argument ${rest[0]}\n`);
+      return 2;
+    }
+    return runSmoke();
+  }
+  process.stderr.write(`ap2p: unknown command "${command}"\n\n${HELP}`);
+  return 2;
+}
+
+// A closed pipe (`ap2p smoke | head`) is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+process.exitCode = main(process.argv.slice(2));
