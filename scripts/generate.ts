@@ -1,19 +1,21 @@
 // Regenerates every artifact derived from schemas/proto, or checks that the
 // committed ones are current.
 //
-//   node --import tsx scripts/generate.ts          buf lint, buf generate (in place), splice spec/**/*.md
+//   node --import tsx scripts/generate.ts          buf lint, buf generate (in place), splice spec/**/*.md,
+//                                                  index requirement IDs into spec/requirements.json
 //   node --import tsx scripts/generate.ts --check  the same into a scratch folder; compare byte for byte
 //
 // The outputs are the `out` folders of buf.gen.yaml (each holds generated
 // files only: buf's `clean: true` empties them first) plus the generated
 // blocks of the spec files. --check never writes to the work tree.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { specFiles, spliceSpecTree } from "./splice-generated.js";
 import { specExamples } from "./spec-examples.js";
+import { extractRequirements, formatProblem, renderRequirementsJson } from "./requirements.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -21,6 +23,16 @@ const BUF = join(BIN, process.platform === "win32" ? "buf.cmd" : "buf");
 const TEMPLATE = "buf.gen.yaml";
 const SPEC_DIR = "spec";
 const FIELDS_DIR = "spec/fields";
+const REQUIREMENTS = "spec/requirements.json";
+
+/** The requirement index of a spec folder; throws on malformed or duplicate IDs and untagged keywords. */
+function requirementsJson(specDir: string): string {
+  const { requirements, problems } = extractRequirements(specDir);
+  if (problems.length > 0) {
+    throw new GenerateError(`requirement IDs:\n${problems.map((p) => `  ${formatProblem(p, specDir)}`).join("\n")}`);
+  }
+  return renderRequirementsJson(requirements);
+}
 
 class GenerateError extends Error {
   override readonly name = "GenerateError";
@@ -111,6 +123,7 @@ function generate(): void {
   const generated = outs.reduce((n, out) => n + listFiles(join(ROOT, out)).length, 0);
   const { files, changed } = spliceSpecTree(join(ROOT, SPEC_DIR), join(ROOT, FIELDS_DIR), { displayRoot: SPEC_DIR, extra: specExamples() });
   for (const path of changed) console.log(`spliced ${relative(ROOT, path)}`);
+  writeFileSync(join(ROOT, REQUIREMENTS), requirementsJson(join(ROOT, SPEC_DIR)));
   console.log(
     `generate: ${generated} generated files in ${outs.join(", ")}; ` +
       `${files.length} spec files, ${changed.length} re-spliced`,
@@ -144,6 +157,10 @@ function check(): boolean {
     const isSpecSource = (rel: string) => rel.endsWith(".md") && !rel.startsWith(fieldsPrefix);
     const spec = compareDirs(scratchSpec, join(ROOT, SPEC_DIR), SPEC_DIR, isSpecSource);
     differences.push(...spec.differences);
+    const requirements = join(ROOT, REQUIREMENTS);
+    if (!existsSync(requirements) || readFileSync(requirements, "utf8") !== requirementsJson(scratchSpec)) {
+      differences.push({ path: REQUIREMENTS, kind: "differs" });
+    }
 
     if (differences.length > 0) {
       for (const d of differences) console.error(`${d.path}: ${d.kind}`);

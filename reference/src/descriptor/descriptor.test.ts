@@ -267,3 +267,35 @@ describe("soft-state store (spec §5.6)", () => {
     expect(s.live(T0).map((d) => d.peerId)).toEqual([PEER, PEER2].sort());
   });
 });
+
+describe("architecture and security rules that descriptors carry", () => {
+  it("ARCH-001: a descriptor is relied on only as a signed object; the bare payload is refused", () => {
+    const { descriptor } = issueDescriptor(SK, CONTENT, 1n, { now: T0, ttlMs: TTL });
+    const bare = encodeCanonical(messageToCbor(CapabilityDescriptorSchema, descriptor));
+    expect(verifyCode(bare)).toBe("COSE_TAG_MISSING");
+    const s = new DescriptorStore();
+    expect(s.accept(bare, T0).ok).toBe(false);
+    expect(s.size).toBe(0);
+  });
+  it("ARCH-002: peers are told apart by peer_id, never by display_name", () => {
+    const s = new DescriptorStore();
+    s.accept(issueDescriptor(SK, { ...CONTENT, displayName: "same name" }, 1n, { now: T0, ttlMs: TTL }).bytes, T0);
+    s.accept(issueDescriptor(SK2, { ...CONTENT, displayName: "same name" }, 1n, { now: T0, ttlMs: TTL }).bytes, T0);
+    expect(s.live(T0).map((d) => d.peerId)).toEqual([PEER, PEER2].sort());
+    // And a second peer using the first one's name cannot roll the first one back.
+    expect(s.get(PEER, T0)?.message.displayName).toBe("same name");
+  });
+  it("ARCH-003: the store every registry and delegator cache builds on takes nothing it has not verified", () => {
+    const s = new DescriptorStore();
+    const forged = signRaw({});
+    forged[forged.length - 3]! ^= 0x10;
+    const v = s.accept(forged, T0);
+    expect(!v.ok && v.error.code).toBe("SIG_INVALID");
+    expect(s.size).toBe(0);
+  });
+  it("SEC-003: input that is not well-formed is rejected before its signature is checked", () => {
+    const bad = signRaw({ capabilities: [] }); // structural defect...
+    bad[bad.length - 1]! ^= 0x01; // ...and a broken signature
+    expect(verifyCode(bad)).toBe("DESC_NO_CAPABILITIES");
+  });
+});
