@@ -1,4 +1,4 @@
-// The error registry (spec/07-errors.md): one list, stable, fully used.
+// The error registry (spec/11-errors.md): one list, stable, fully used.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";

@@ -1,5 +1,5 @@
 // Errors and verdicts. Every rejection carries a stable code from the one error
-// registry, ErrorCode in schemas/proto/ap2p/v1/errors.proto (spec/07-errors.md).
+// registry, ErrorCode in schemas/proto/ap2p/v1/errors.proto (spec/11-errors.md).
 //
 // Two rules, after noble: misuse by the caller throws an Ap2pError with code
 // INVALID_ARGUMENT; untrusted bytes never throw, they produce a Verdict.

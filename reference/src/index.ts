@@ -1,7 +1,7 @@
 // The AP2P reference implementation: public API. Everything exported here is
 // documented in spec/ and covered by tests; anything not exported is internal.
 
-// Errors and verdicts (spec/07-errors.md)
+// Errors and verdicts (spec/11-errors.md)
 export { Ap2pError, ErrorCode, accept, isAp2pError, isErrorCodeName, reject, toVerdict } from "./errors.js";
 export type { ErrorCodeName, Verdict } from "./errors.js";
 
@@ -16,6 +16,7 @@ export { encodeMessage, decodeMessage } from "./codec/message-codec.js";
 export { messageToCbor } from "./codec/to-cbor.js";
 export { messageFromCbor } from "./codec/from-cbor.js";
 export { checkRules } from "./codec/rules.js";
+export { HASH_LENGTH, messageHash, sha256Bytes } from "./codec/hash.js";
 
 // Identity and signing (spec/04-identity-and-signing.md)
 export { checkPublicKey, ed25519Backends, generateSecretKey, publicKeyFromSecret, signEd25519, verifyEd25519 } from "./crypto/ed25519.js";

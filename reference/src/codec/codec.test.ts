@@ -149,11 +149,23 @@ describe("ENC-018: schema rules from (ap2p.v1.rules)", () => {
   });
 });
 
-describe("spec/03-data-model.md §3.7 example", () => {
+describe("spec/03-data-model.md §3.8 example", () => {
   it("encodes the AvailabilityWindow example exactly as the spec shows", () => {
     const w = create(AvailabilityWindowSchema, { weekdays: 31, startMinute: 480, endMinute: 1080 });
     expect(hex(encodeMessage(AvailabilityWindowSchema, w))).toBe("a368" + "7765656b64617973" + "181f" + "6a" + "656e645f6d696e757465" + "190438" + "6c" + "73746172745f6d696e757465" + "1901e0");
     const w0 = create(AvailabilityWindowSchema, { weekdays: 31, startMinute: 0, endMinute: 1080 });
     expect([...messageToCbor(AvailabilityWindowSchema, w0).keys()]).toEqual(["weekdays", "end_minute"]);
+  });
+});
+
+describe("ENC-020: message hashes", () => {
+  it("is SHA-256 of the canonical encoding, independent of how the message was built", async () => {
+    const { messageHash } = await import("./hash.js");
+    const { createHash } = await import("node:crypto");
+    const w = create(AvailabilityWindowSchema, { weekdays: 31, startMinute: 480, endMinute: 1080 });
+    const expected = createHash("sha256").update(encodeMessage(AvailabilityWindowSchema, w)).digest("hex");
+    expect(hex(messageHash(AvailabilityWindowSchema, w))).toBe(expected);
+    const again = create(AvailabilityWindowSchema, { endMinute: 1080, startMinute: 480, weekdays: 31 });
+    expect(hex(messageHash(AvailabilityWindowSchema, again))).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 // The AP2P error registry: the one list of error codes that the specification,
 // the reference implementation, the test vectors and the conformance harness
-// share (spec/07-errors.md). A code's number and name never change once
+// share (spec/11-errors.md). A code's number and name never change once
 // published; retired codes are reserved, never reused.
 //
 // The stable string form of a code is its enum value name without the
