@@ -36,3 +36,75 @@ export { DescriptorStore } from "./descriptor/store.js";
 export type { StoreChange } from "./descriptor/store.js";
 export { DEFAULT_CLOCK_SKEW_MS, DEFAULT_MAX_TTL_MS, DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, MAX_MAX_TTL_MS } from "./descriptor/policy.js";
 export type { DescriptorPolicy } from "./descriptor/policy.js";
+
+// Discovery (spec/06-discovery.md)
+export { Registry } from "./discovery/registry.js";
+export type { PublishOutcome, QueryOutcome, RankedMatch, SweepOutcome } from "./discovery/registry.js";
+export { signRegistryAnswer, verifyRegistryAnswer } from "./discovery/answer.js";
+export type { AnswerContent, AnswerContext as RegistryAnswerContext, VerifiedAnswer, VerifiedResult } from "./discovery/answer.js";
+export { compileQuery, parseQuery } from "./discovery/query.js";
+export type { CompiledQuery } from "./discovery/query.js";
+export { capabilityFacts, idMatches, intentScore, isAvailableAt, matchCapability, versionMatches } from "./discovery/match.js";
+export { compareKeys, sortKey } from "./discovery/rank.js";
+export type { SortKey } from "./discovery/rank.js";
+export { tokenize, tokenizeAll } from "./discovery/tokens.js";
+export { DEFAULT_ANSWER_POLICY, DEFAULT_REGISTRY_POLICY, MAX_ANSWER_FRESHNESS_MS, registryPolicy } from "./discovery/policy.js";
+export type { AnswerPolicy, RegistryPolicy } from "./discovery/policy.js";
+export { handlePublish, handleQuery } from "./discovery/wire.js";
+export { TokenBucket } from "./discovery/limits.js";
+
+// Tier 1: reputation (spec/07-reputation.md)
+export { attestCanaryFailure, attestTask, isPositiveOutcome, issueAttestation, parseAttestation, verifyAttestation } from "./reputation/attestation.js";
+export type { AttestationContent, AttestationContext as OutcomeAttestationContext, SignedAttestation, VerifiedAttestation } from "./reputation/attestation.js";
+export { betaScore, computeReputation, priorScore, reputationOf } from "./reputation/score.js";
+export type { ProviderReputation } from "./reputation/score.js";
+export { DEFAULT_REPUTATION_PARAMS, PPM } from "./reputation/params.js";
+export type { ReputationParams } from "./reputation/params.js";
+export { decayWeight } from "./reputation/decay.js";
+
+// Tier 2: canaries and fallback (spec/08-canaries.md)
+export { issueChallenge, parseChallenge, verifyChallenge } from "./canary/challenge.js";
+export type { CapabilityKey, ChallengeParams, IssuedChallenge, ReceivedChallenge } from "./canary/challenge.js";
+export { answerCanary, parseCanaryResponse, verifyCanaryResponse } from "./canary/response.js";
+export type { AnswerContext as CanaryAnswerContext, ResponseExpectation, SignedCanaryResponse, VerifiedCanaryResponse } from "./canary/response.js";
+export { CanaryVerifier } from "./canary/verifier.js";
+export { failureMemory, nextCandidate, recordAttempt, runFallback, runFallbackAsync } from "./canary/fallback.js";
+export type { FallbackAttempt, FallbackPlan, FallbackResult, FallbackStep } from "./canary/fallback.js";
+export { checkCanaryOutput, checkedOutput, expectedOutput, judgeOutput } from "./canary/oracle.js";
+export type { CanaryContent, CanaryOracle } from "./canary/oracle.js";
+export { FACTOR_TEST_CAPABILITY, REVERSE_TEST_CAPABILITY, SHA256_TEST_CAPABILITY, TEST_CAPABILITIES, testCapability } from "./canary/oracles.js";
+export type { TestCapability } from "./canary/oracles.js";
+export { minimumCanaryRatePpm } from "./canary/rate.js";
+
+// Tier 3: tasks and evidence (spec/09-tasks-and-evidence.md)
+export { issueTaskRequest } from "./task/issue-request.js";
+export type { SignedTaskRequest, TaskRequestContent, TaskRequestTiming } from "./task/issue-request.js";
+export { parseTaskRequest, verifyTaskRequest } from "./task/verify-request.js";
+export type { TaskRequestContext, VerifiedTaskRequest } from "./task/verify-request.js";
+export { parseTaskResult, verifyTaskResult } from "./task/verify-result.js";
+export type { TaskResultContext, VerifiedTaskResult } from "./task/verify-result.js";
+export { buildTaskResult } from "./task/build-result.js";
+export type { SignedTaskResult, TaskOutcome } from "./task/build-result.js";
+export { executeTask } from "./task/execute.js";
+export type { ExecuteOptions } from "./task/execute.js";
+export { TaskReplayGuard } from "./task/replay.js";
+export { DEFAULT_TASK_POLICY } from "./task/policy.js";
+export type { TaskPolicy } from "./task/policy.js";
+export { checkDetachedInput, checkDetachedOutput } from "./task/payload.js";
+export { ReceiptChain, signReceipt } from "./evidence/receipts.js";
+export { TraceRecorder } from "./evidence/trace.js";
+export { runToolChain } from "./evidence/runner.js";
+export type { Tool } from "./evidence/runner.js";
+export { buildEvidencePackage } from "./evidence/package.js";
+export { verifyEvidencePackage } from "./evidence/verify.js";
+export type { VerifiedEvidence } from "./evidence/verify.js";
+export { attestationChallenge, attestationRegistry, NO_ATTESTATION_VERIFIERS } from "./evidence/attestation/verifier.js";
+export type { AttestationRegistry, AttestationVerifier } from "./evidence/attestation/verifier.js";
+export { issueTestAttestation, TEST_ATTESTATION_FORMAT, TEST_ATTESTATION_ROOT_DID, testAttestationVerifier } from "./evidence/attestation/test-format.js";
+
+// Tier negotiation, risk policy and delegation (spec/10-delegation.md)
+export { checkRiskPolicy, DEFAULT_RISK_POLICY, defaultRisk, levelOf, tiersRequiredFor } from "./delegation/policy.js";
+export { delegate } from "./delegation/delegate.js";
+export type { CanarySource, DelegationOutcome, DelegationTask, Delegator, DelegatorTransport } from "./delegation/delegate.js";
+export { ProviderAgent } from "./agent/provider.js";
+export type { OfferedCapability, ProviderAgentOptions, ProviderBehaviour } from "./agent/provider.js";

@@ -20,7 +20,7 @@ import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file ap2p/v1/errors.proto.
  */
 export const file_ap2p_v1_errors: GenFile = /*@__PURE__*/
-  fileDesc("ChRhcDJwL3YxL2Vycm9ycy5wcm90bxIHYXAycC52MSqwEAoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9DT0RFX0lOVkFMSURfQVJHVU1FTlQQARIdChlFUlJPUl9DT0RFX0NCT1JfTUFMRk9STUVEEGQSIgoeRVJST1JfQ09ERV9DQk9SX1RSQUlMSU5HX0JZVEVTEGUSJQohRVJST1JfQ09ERV9DQk9SX0lOREVGSU5JVEVfTEVOR1RIEGYSJQohRVJST1JfQ09ERV9DQk9SX05PTl9TSE9SVEVTVF9IRUFEEGcSJQohRVJST1JfQ09ERV9DQk9SX01BUF9LRVlTX1VOU09SVEVEEGgSJQohRVJST1JfQ09ERV9DQk9SX0RVUExJQ0FURV9NQVBfS0VZEGkSIAocRVJST1JfQ09ERV9DQk9SX01BUF9LRVlfVFlQRRBqEiUKIUVSUk9SX0NPREVfQ0JPUl9GTE9BVF9OT1RfQUxMT1dFRBBrEiMKH0VSUk9SX0NPREVfQ0JPUl9UQUdfTk9UX0FMTE9XRUQQbBImCiJFUlJPUl9DT0RFX0NCT1JfU0lNUExFX05PVF9BTExPV0VEEG0SIAocRVJST1JfQ09ERV9DQk9SX0lOVkFMSURfVVRGOBBuEhwKGEVSUk9SX0NPREVfQ0JPUl9UT09fREVFUBBvEh0KGUVSUk9SX0NPREVfQ0JPUl9UT09fTEFSR0UQcBIlCiFFUlJPUl9DT0RFX0NCT1JfTk9UX0RFVEVSTUlOSVNUSUMQcRIkCh9FUlJPUl9DT0RFX1NDSEVNQV9VTktOT1dOX0ZJRUxEEMgBEiEKHEVSUk9SX0NPREVfU0NIRU1BX1dST05HX1RZUEUQyQESLAonRVJST1JfQ09ERV9TQ0hFTUFfREVGQVVMVF9WQUxVRV9FTkNPREVEEMoBEikKJEVSUk9SX0NPREVfU0NIRU1BX1VOS05PV05fRU5VTV9WQUxVRRDLARItCihFUlJPUl9DT0RFX1NDSEVNQV9SRVFVSVJFRF9GSUVMRF9NSVNTSU5HEMwBEioKJUVSUk9SX0NPREVfU0NIRU1BX0xFTkdUSF9PVVRfT0ZfUkFOR0UQzQESJQogRVJST1JfQ09ERV9TQ0hFTUFfVE9PX01BTllfSVRFTVMQzgESJwoiRVJST1JfQ09ERV9TQ0hFTUFfUEFUVEVSTl9NSVNNQVRDSBDPARIlCiBFUlJPUl9DT0RFX1NDSEVNQV9PTkVPRl9DT05GTElDVBDQARIrCiZFUlJPUl9DT0RFX1NDSEVNQV9JTlRFR0VSX09VVF9PRl9SQU5HRRDRARIlCiBFUlJPUl9DT0RFX1NDSEVNQV9EVVBMSUNBVEVfSVRFTRDSARIdChhFUlJPUl9DT0RFX0RJRF9NQUxGT1JNRUQQrAISJgohRVJST1JfQ09ERV9ESURfTUVUSE9EX1VOU1VQUE9SVEVEEK0CEigKI0VSUk9SX0NPREVfRElEX0tFWV9UWVBFX1VOU1VQUE9SVEVEEK4CEh4KGUVSUk9SX0NPREVfRElEX0tFWV9MRU5HVEgQrwISIQocRVJST1JfQ09ERV9LRVlfTk9UX0NBTk9OSUNBTBCwAhIfChpFUlJPUl9DT0RFX0tFWV9TTUFMTF9PUkRFUhCxAhIgChtFUlJPUl9DT0RFX0tFWV9OT1RfT05fQ1VSVkUQsgISHgoZRVJST1JfQ09ERV9DT1NFX01BTEZPUk1FRBCQAxIgChtFUlJPUl9DT0RFX0NPU0VfVEFHX01JU1NJTkcQkQMSJAofRVJST1JfQ09ERV9DT1NFX0FMR19VTlNVUFBPUlRFRBCSAxIqCiVFUlJPUl9DT0RFX0NPU0VfQ09OVEVOVF9UWVBFX01JU01BVENIEJMDEiAKG0VSUk9SX0NPREVfQ09TRV9LSURfTUlTU0lORxCUAxIhChxFUlJPUl9DT0RFX0NPU0VfS0lEX01JU01BVENIEJUDEicKIkVSUk9SX0NPREVfQ09TRV9IRUFERVJfVU5TVVBQT1JURUQQlgMSJQogRVJST1JfQ09ERV9DT1NFX1BBWUxPQURfREVUQUNIRUQQlwMSHQoYRVJST1JfQ09ERV9TSUdfTUFMRk9STUVEEJgDEiMKHkVSUk9SX0NPREVfU0lHX1NfTk9UX0NBTk9OSUNBTBCZAxIjCh5FUlJPUl9DT0RFX1NJR19SX05PVF9DQU5PTklDQUwQmgMSIQocRVJST1JfQ09ERV9TSUdfUl9TTUFMTF9PUkRFUhCbAxIbChZFUlJPUl9DT0RFX1NJR19JTlZBTElEEJwDEhwKF0VSUk9SX0NPREVfREVTQ19FWFBJUkVEEPQDEiIKHUVSUk9SX0NPREVfREVTQ19OT1RfWUVUX1ZBTElEEPUDEiEKHEVSUk9SX0NPREVfREVTQ19UVExfVE9PX0xPTkcQ9gMSLAonRVJST1JfQ09ERV9ERVNDX1ZBTElESVRZX1dJTkRPV19JTlZBTElEEPcDEiEKHEVSUk9SX0NPREVfREVTQ19TRVFfUk9MTEJBQ0sQ+AMSKAojRVJST1JfQ09ERV9ERVNDX1RPTUJTVE9ORV9OT1RfRU1QVFkQ+QMSJAofRVJST1JfQ09ERV9ERVNDX05PX0NBUEFCSUxJVElFUxD6AxIpCiRFUlJPUl9DT0RFX0RFU0NfRFVQTElDQVRFX0NBUEFCSUxJVFkQ+wMSKQokRVJST1JfQ09ERV9ERVNDX0FWQUlMQUJJTElUWV9JTlZBTElEEPwDYgZwcm90bzM");
+  fileDesc("ChRhcDJwL3YxL2Vycm9ycy5wcm90bxIHYXAycC52MSrWJgoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9DT0RFX0lOVkFMSURfQVJHVU1FTlQQARIdChlFUlJPUl9DT0RFX0NCT1JfTUFMRk9STUVEEGQSIgoeRVJST1JfQ09ERV9DQk9SX1RSQUlMSU5HX0JZVEVTEGUSJQohRVJST1JfQ09ERV9DQk9SX0lOREVGSU5JVEVfTEVOR1RIEGYSJQohRVJST1JfQ09ERV9DQk9SX05PTl9TSE9SVEVTVF9IRUFEEGcSJQohRVJST1JfQ09ERV9DQk9SX01BUF9LRVlTX1VOU09SVEVEEGgSJQohRVJST1JfQ09ERV9DQk9SX0RVUExJQ0FURV9NQVBfS0VZEGkSIAocRVJST1JfQ09ERV9DQk9SX01BUF9LRVlfVFlQRRBqEiUKIUVSUk9SX0NPREVfQ0JPUl9GTE9BVF9OT1RfQUxMT1dFRBBrEiMKH0VSUk9SX0NPREVfQ0JPUl9UQUdfTk9UX0FMTE9XRUQQbBImCiJFUlJPUl9DT0RFX0NCT1JfU0lNUExFX05PVF9BTExPV0VEEG0SIAocRVJST1JfQ09ERV9DQk9SX0lOVkFMSURfVVRGOBBuEhwKGEVSUk9SX0NPREVfQ0JPUl9UT09fREVFUBBvEh0KGUVSUk9SX0NPREVfQ0JPUl9UT09fTEFSR0UQcBIlCiFFUlJPUl9DT0RFX0NCT1JfTk9UX0RFVEVSTUlOSVNUSUMQcRIkCh9FUlJPUl9DT0RFX1NDSEVNQV9VTktOT1dOX0ZJRUxEEMgBEiEKHEVSUk9SX0NPREVfU0NIRU1BX1dST05HX1RZUEUQyQESLAonRVJST1JfQ09ERV9TQ0hFTUFfREVGQVVMVF9WQUxVRV9FTkNPREVEEMoBEikKJEVSUk9SX0NPREVfU0NIRU1BX1VOS05PV05fRU5VTV9WQUxVRRDLARItCihFUlJPUl9DT0RFX1NDSEVNQV9SRVFVSVJFRF9GSUVMRF9NSVNTSU5HEMwBEioKJUVSUk9SX0NPREVfU0NIRU1BX0xFTkdUSF9PVVRfT0ZfUkFOR0UQzQESJQogRVJST1JfQ09ERV9TQ0hFTUFfVE9PX01BTllfSVRFTVMQzgESJwoiRVJST1JfQ09ERV9TQ0hFTUFfUEFUVEVSTl9NSVNNQVRDSBDPARIlCiBFUlJPUl9DT0RFX1NDSEVNQV9PTkVPRl9DT05GTElDVBDQARIrCiZFUlJPUl9DT0RFX1NDSEVNQV9JTlRFR0VSX09VVF9PRl9SQU5HRRDRARIlCiBFUlJPUl9DT0RFX1NDSEVNQV9EVVBMSUNBVEVfSVRFTRDSARIdChhFUlJPUl9DT0RFX0RJRF9NQUxGT1JNRUQQrAISJgohRVJST1JfQ09ERV9ESURfTUVUSE9EX1VOU1VQUE9SVEVEEK0CEigKI0VSUk9SX0NPREVfRElEX0tFWV9UWVBFX1VOU1VQUE9SVEVEEK4CEh4KGUVSUk9SX0NPREVfRElEX0tFWV9MRU5HVEgQrwISIQocRVJST1JfQ09ERV9LRVlfTk9UX0NBTk9OSUNBTBCwAhIfChpFUlJPUl9DT0RFX0tFWV9TTUFMTF9PUkRFUhCxAhIgChtFUlJPUl9DT0RFX0tFWV9OT1RfT05fQ1VSVkUQsgISHgoZRVJST1JfQ09ERV9DT1NFX01BTEZPUk1FRBCQAxIgChtFUlJPUl9DT0RFX0NPU0VfVEFHX01JU1NJTkcQkQMSJAofRVJST1JfQ09ERV9DT1NFX0FMR19VTlNVUFBPUlRFRBCSAxIqCiVFUlJPUl9DT0RFX0NPU0VfQ09OVEVOVF9UWVBFX01JU01BVENIEJMDEiAKG0VSUk9SX0NPREVfQ09TRV9LSURfTUlTU0lORxCUAxIhChxFUlJPUl9DT0RFX0NPU0VfS0lEX01JU01BVENIEJUDEicKIkVSUk9SX0NPREVfQ09TRV9IRUFERVJfVU5TVVBQT1JURUQQlgMSJQogRVJST1JfQ09ERV9DT1NFX1BBWUxPQURfREVUQUNIRUQQlwMSHQoYRVJST1JfQ09ERV9TSUdfTUFMRk9STUVEEJgDEiMKHkVSUk9SX0NPREVfU0lHX1NfTk9UX0NBTk9OSUNBTBCZAxIjCh5FUlJPUl9DT0RFX1NJR19SX05PVF9DQU5PTklDQUwQmgMSIQocRVJST1JfQ09ERV9TSUdfUl9TTUFMTF9PUkRFUhCbAxIbChZFUlJPUl9DT0RFX1NJR19JTlZBTElEEJwDEhwKF0VSUk9SX0NPREVfREVTQ19FWFBJUkVEEPQDEiIKHUVSUk9SX0NPREVfREVTQ19OT1RfWUVUX1ZBTElEEPUDEiEKHEVSUk9SX0NPREVfREVTQ19UVExfVE9PX0xPTkcQ9gMSLAonRVJST1JfQ09ERV9ERVNDX1ZBTElESVRZX1dJTkRPV19JTlZBTElEEPcDEiEKHEVSUk9SX0NPREVfREVTQ19TRVFfUk9MTEJBQ0sQ+AMSKAojRVJST1JfQ09ERV9ERVNDX1RPTUJTVE9ORV9OT1RfRU1QVFkQ+QMSJAofRVJST1JfQ09ERV9ERVNDX05PX0NBUEFCSUxJVElFUxD6AxIpCiRFUlJPUl9DT0RFX0RFU0NfRFVQTElDQVRFX0NBUEFCSUxJVFkQ+wMSKQokRVJST1JfQ09ERV9ERVNDX0FWQUlMQUJJTElUWV9JTlZBTElEEPwDEiIKHUVSUk9SX0NPREVfRElTQ19RVUVSWV9JTlZBTElEENgEEikKJEVSUk9SX0NPREVfRElTQ19ERVNDUklQVE9SX1RPT19MQVJHRRDZBBIoCiNFUlJPUl9DT0RFX0RJU0NfT1JJR0lOX1JBVEVfTElNSVRFRBDaBBImCiFFUlJPUl9DT0RFX0RJU0NfUEVFUl9SQVRFX0xJTUlURUQQ2wQSIgodRVJST1JfQ09ERV9ESVNDX1JFR0lTVFJZX0ZVTEwQ3AQSJgohRVJST1JfQ09ERV9ESVNDX09SSUdJTl9QRUVSX0xJTUlUEN0EEigKI0VSUk9SX0NPREVfRElTQ19SRUdJU1RSWV9VTkVYUEVDVEVEEN4EEioKJUVSUk9SX0NPREVfRElTQ19BTlNXRVJfUVVFUllfTUlTTUFUQ0gQ3wQSKgolRVJST1JfQ09ERV9ESVNDX0FOU1dFUl9XSU5ET1dfSU5WQUxJRBDgBBInCiJFUlJPUl9DT0RFX0RJU0NfQU5TV0VSX0ZST01fRlVUVVJFEOEEEiEKHEVSUk9SX0NPREVfRElTQ19BTlNXRVJfU1RBTEUQ4gQSLAonRVJST1JfQ09ERV9ESVNDX0FOU1dFUl9UT09fTUFOWV9SRVNVTFRTEOMEEioKJUVSUk9SX0NPREVfRElTQ19BTlNXRVJfUkVTVUxUX0lOVkFMSUQQ5AQSKwomRVJST1JfQ09ERV9ESVNDX0FOU1dFUl9SRVNVTFRfTUlTTUFUQ0gQ5QQSLAonRVJST1JfQ09ERV9ESVNDX0FOU1dFUl9EVVBMSUNBVEVfUkVTVUxUEOYEEigKI0VSUk9SX0NPREVfRElTQ19BTlNXRVJfT1VUX09GX09SREVSEOcEEiQKH0VSUk9SX0NPREVfUkVQX1NFTEZfQVRURVNUQVRJT04QvAUSKQokRVJST1JfQ09ERV9SRVBfT1VUQ09NRV9USUVSX01JU01BVENIEL0FEi0KKEVSUk9SX0NPREVfUkVQX0FUVEVTVEFUSU9OX05PVF9ZRVRfVkFMSUQQvgUSJwoiRVJST1JfQ09ERV9DQU5BUllfREVBRExJTkVfSU5WQUxJRBCgBhInCiJFUlJPUl9DT0RFX0NBTkFSWV9ERUFETElORV9UT09fRkFSEKEGEiUKIEVSUk9SX0NPREVfQ0FOQVJZX1dST05HX1BST1ZJREVSEKIGEh4KGUVSUk9SX0NPREVfQ0FOQVJZX0VYUElSRUQQowYSLgopRVJST1JfQ09ERV9DQU5BUllfQ0hBTExFTkdFX0hBU0hfTUlTTUFUQ0gQpAYSHwoaRVJST1JfQ09ERV9DQU5BUllfUkVQTEFZRUQQpQYSJAofRVJST1JfQ09ERV9DQU5BUllfUkVTUE9OU0VfTEFURRCmBhIjCh5FUlJPUl9DT0RFX0NBTkFSWV9XUk9OR19PVVRQVVQQpwYSIwoeRVJST1JfQ09ERV9DQU5BUllfTk9OQ0VfUkVVU0VEEKgGEisKJkVSUk9SX0NPREVfQ0FOQVJZX1RPT19NQU5ZX09VVFNUQU5ESU5HEKkGEiIKHUVSUk9SX0NPREVfRkFMTEJBQ0tfRVhIQVVTVEVEENIGEiYKIUVSUk9SX0NPREVfRkFMTEJBQ0tfTk9fQ0FORElEQVRFUxDTBhIlCiBFUlJPUl9DT0RFX1RBU0tfREVBRExJTkVfSU5WQUxJRBCEBxIlCiBFUlJPUl9DT0RFX1RBU0tfREVBRExJTkVfVE9PX0ZBUhCFBxIiCh1FUlJPUl9DT0RFX1RBU0tfTk9UX1lFVF9WQUxJRBCGBxIcChdFUlJPUl9DT0RFX1RBU0tfRVhQSVJFRBCHBxIjCh5FUlJPUl9DT0RFX1RBU0tfV1JPTkdfUFJPVklERVIQiAcSKAojRVJST1JfQ09ERV9UQVNLX0lOUFVUX0hBU0hfTUlTTUFUQ0gQiQcSMgotRVJST1JfQ09ERV9UQVNLX0FUVEVTVEFUSU9OX1JFUVVJUkVTX0VWSURFTkNFEIoHEh0KGEVSUk9SX0NPREVfVEFTS19SRVBMQVlFRBCLBxIvCipFUlJPUl9DT0RFX1RBU0tfUkVTVUxUX1NUQVRVU19JTkNPTlNJU1RFTlQQjAcSKQokRVJST1JfQ09ERV9UQVNLX09VVFBVVF9IQVNIX01JU01BVENIEI0HEioKJUVSUk9SX0NPREVfVEFTS19SRVFVRVNUX0hBU0hfTUlTTUFUQ0gQjgcSIAobRVJST1JfQ09ERV9UQVNLX1JFU1VMVF9MQVRFEI8HEigKI0VSUk9SX0NPREVfVEFTS19SRVNVTFRfVElNRV9JTlZBTElEEJAHEiIKHUVSUk9SX0NPREVfVEFTS19OT1RfQ09NUExFVEVEEJEHEiQKH0VSUk9SX0NPREVfRVZEX0VWSURFTkNFX01JU1NJTkcQogcSKQokRVJST1JfQ09ERV9FVkRfUkVRVUVTVF9IQVNIX01JU01BVENIEKMHEiIKHUVSUk9SX0NPREVfRVZEX05PTkNFX01JU01BVENIEKQHEiQKH0VSUk9SX0NPREVfRVZEX1JFQ0VJUFRTX01JU1NJTkcQpQcSJQogRVJST1JfQ09ERV9FVkRfRVhFQ1VUT1JfTUlTTUFUQ0gQpgcSKgolRVJST1JfQ09ERV9FVkRfUkVDRUlQVF9JTkRFWF9NSVNNQVRDSBCnBxIgChtFUlJPUl9DT0RFX0VWRF9DSEFJTl9CUk9LRU4QqAcSJwoiRVJST1JfQ09ERV9FVkRfSU5QVVRfSEFTSF9NSVNNQVRDSBCpBxIoCiNFUlJPUl9DT0RFX0VWRF9PVVRQVVRfSEFTSF9NSVNNQVRDSBCqBxIhChxFUlJPUl9DT0RFX0VWRF9USU1FX0RJU09SREVSEKsHEicKIkVSUk9SX0NPREVfRVZEX1RJTUVfT1VUU0lERV9XSU5ET1cQrAcSJwoiRVJST1JfQ09ERV9FVkRfQVRURVNUQVRJT05fTUlTU0lORxCtBxIzCi5FUlJPUl9DT0RFX0VWRF9BVFRFU1RBVElPTl9GT1JNQVRfTk9UX0FDQ0VQVEVEEK4HEi4KKUVSUk9SX0NPREVfRVZEX0FUVEVTVEFUSU9OX0ZPUk1BVF9VTktOT1dOEK8HEicKIkVSUk9SX0NPREVfRVZEX0FUVEVTVEFUSU9OX0lOVkFMSUQQsAcSLgopRVJST1JfQ09ERV9FVkRfQVRURVNUQVRJT05fTk9OQ0VfTUlTTUFUQ0gQsQcSMQosRVJST1JfQ09ERV9FVkRfQVRURVNUQVRJT05fUFJPVklERVJfTUlTTUFUQ0gQsgcSMAorRVJST1JfQ09ERV9FVkRfQVRURVNUQVRJT05fUkVRVUVTVF9NSVNNQVRDSBCzBxIsCidFUlJPUl9DT0RFX0VWRF9BVFRFU1RBVElPTl9USU1FX0lOVkFMSUQQtAcSIgodRVJST1JfQ09ERV9USUVSX05PVF9TVVBQT1JURUQQ6AcSJgohRVJST1JfQ09ERV9DQVBBQklMSVRZX05PVF9PRkZFUkVEEOkHEioKJUVSUk9SX0NPREVfUkVQVVRBVElPTl9CRUxPV19USFJFU0hPTEQQ6gcSIQocRVJST1JfQ09ERV9ERUxFR0FUSU9OX0ZBSUxFRBDrBxIkCh9FUlJPUl9DT0RFX0FUVEVTVEFUSU9OX1JFUVVJUkVEEOwHEiMKHkVSUk9SX0NPREVfUklTS19QT0xJQ1lfSU5WQUxJRBDtB2IGcHJvdG8z");
 
 /**
  * ErrorCode names one reason a message or operation was rejected.
@@ -425,6 +425,567 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_DESC_AVAILABILITY_INVALID = 508;
    */
   DESC_AVAILABILITY_INVALID = 508,
+
+  /**
+   * 600-699: discovery (spec/06-discovery.md).
+   * A well-formed query that breaks a rule across its fields: an id or
+   * version without its match mode or a match mode without its value, or an
+   * exact version without three components (DISC-006).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_QUERY_INVALID = 600;
+   */
+  DISC_QUERY_INVALID = 600,
+
+  /**
+   * A submitted descriptor longer than the registry's maximum descriptor
+   * size (DISC-019).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_DESCRIPTOR_TOO_LARGE = 601;
+   */
+  DISC_DESCRIPTOR_TOO_LARGE = 601,
+
+  /**
+   * A publish request from an origin whose token bucket is empty (DISC-018).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ORIGIN_RATE_LIMITED = 602;
+   */
+  DISC_ORIGIN_RATE_LIMITED = 602,
+
+  /**
+   * A descriptor from a peer whose token bucket is empty (DISC-018).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_PEER_RATE_LIMITED = 603;
+   */
+  DISC_PEER_RATE_LIMITED = 603,
+
+  /**
+   * A descriptor from a peer the registry does not remember while the
+   * registry already remembers its maximum number of peers (DISC-021).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_REGISTRY_FULL = 604;
+   */
+  DISC_REGISTRY_FULL = 604,
+
+  /**
+   * A descriptor that would give an origin more peers than the registry's
+   * limit per origin (DISC-020).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ORIGIN_PEER_LIMIT = 605;
+   */
+  DISC_ORIGIN_PEER_LIMIT = 605,
+
+  /**
+   * A registry answer signed by a registry other than the one the client
+   * asked (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_REGISTRY_UNEXPECTED = 606;
+   */
+  DISC_REGISTRY_UNEXPECTED = 606,
+
+  /**
+   * A registry answer whose query_hash is not the hash of the client's
+   * query: an answer to another query, or a replay (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_QUERY_MISMATCH = 607;
+   */
+  DISC_ANSWER_QUERY_MISMATCH = 607,
+
+  /**
+   * A registry answer whose fresh_until is not after as_of, or is further
+   * after it than the client's maximum freshness (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_WINDOW_INVALID = 608;
+   */
+  DISC_ANSWER_WINDOW_INVALID = 608,
+
+  /**
+   * A registry answer whose as_of lies further in the future than the
+   * client's clock-skew allowance (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_FROM_FUTURE = 609;
+   */
+  DISC_ANSWER_FROM_FUTURE = 609,
+
+  /**
+   * A registry answer whose fresh_until, plus the clock-skew allowance, has
+   * passed (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_STALE = 610;
+   */
+  DISC_ANSWER_STALE = 610,
+
+  /**
+   * A registry answer with more results than the query's max_results or than
+   * its own total_matches (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_TOO_MANY_RESULTS = 611;
+   */
+  DISC_ANSWER_TOO_MANY_RESULTS = 611,
+
+  /**
+   * A result whose descriptor does not verify at the client's time (spec/05
+   * §5.7), or is not valid throughout the answer's window (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_RESULT_INVALID = 612;
+   */
+  DISC_ANSWER_RESULT_INVALID = 612,
+
+  /**
+   * A result whose capability index is out of range or whose capability does
+   * not match the query (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_RESULT_MISMATCH = 613;
+   */
+  DISC_ANSWER_RESULT_MISMATCH = 613,
+
+  /**
+   * A result that repeats an earlier (peer, capability), or gives a peer a
+   * different descriptor than an earlier result (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_DUPLICATE_RESULT = 614;
+   */
+  DISC_ANSWER_DUPLICATE_RESULT = 614,
+
+  /**
+   * A result that does not come after the one before it in rank order
+   * (DISC-015).
+   *
+   * @generated from enum value: ERROR_CODE_DISC_ANSWER_OUT_OF_ORDER = 615;
+   */
+  DISC_ANSWER_OUT_OF_ORDER = 615,
+
+  /**
+   * 700-799: reputation (spec/07-reputation.md).
+   * An outcome attestation whose provider is its own attester: a peer
+   * attesting its own work (REP-006).
+   *
+   * @generated from enum value: ERROR_CODE_REP_SELF_ATTESTATION = 700;
+   */
+  REP_SELF_ATTESTATION = 700,
+
+  /**
+   * An outcome attestation whose outcome the tier it names cannot produce:
+   * CANARY_FAILED without tier CANARY or EVIDENCE, or EVIDENCE_REJECTED
+   * without tier EVIDENCE (REP-008).
+   *
+   * @generated from enum value: ERROR_CODE_REP_OUTCOME_TIER_MISMATCH = 701;
+   */
+  REP_OUTCOME_TIER_MISMATCH = 701,
+
+  /**
+   * An outcome attestation whose issued_at lies further in the future than
+   * the verifier's clock-skew allowance (REP-009).
+   *
+   * @generated from enum value: ERROR_CODE_REP_ATTESTATION_NOT_YET_VALID = 702;
+   */
+  REP_ATTESTATION_NOT_YET_VALID = 702,
+
+  /**
+   * 800-899: canaries and fallback (spec/08-canaries.md).
+   * A canary challenge whose deadline is not after its issued_at (CAN-003).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_DEADLINE_INVALID = 800;
+   */
+  CANARY_DEADLINE_INVALID = 800,
+
+  /**
+   * A canary challenge whose deadline minus issued_at exceeds the maximum
+   * canary window (CAN-004).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_DEADLINE_TOO_FAR = 801;
+   */
+  CANARY_DEADLINE_TOO_FAR = 801,
+
+  /**
+   * A canary challenge addressed to a provider other than the one that
+   * received it, or a response from a provider other than the one the
+   * challenge names (CAN-007, CAN-014).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_WRONG_PROVIDER = 802;
+   */
+  CANARY_WRONG_PROVIDER = 802,
+
+  /**
+   * A canary challenge that reaches the provider after its deadline, on the
+   * provider's clock (CAN-009).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_EXPIRED = 803;
+   */
+  CANARY_EXPIRED = 803,
+
+  /**
+   * A canary response whose challenge_hash is not the message hash of the
+   * challenge it is checked against, or of any challenge the verifier
+   * remembers (CAN-013, CAN-018).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_CHALLENGE_HASH_MISMATCH = 804;
+   */
+  CANARY_CHALLENGE_HASH_MISMATCH = 804,
+
+  /**
+   * A canary response to a challenge that has already been answered
+   * (CAN-019).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_REPLAYED = 805;
+   */
+  CANARY_REPLAYED = 805,
+
+  /**
+   * A canary response received after the challenge's deadline on the
+   * verifier's clock, or no response by then (CAN-015).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_RESPONSE_LATE = 806;
+   */
+  CANARY_RESPONSE_LATE = 806,
+
+  /**
+   * A canary response whose output or output media type the verifier's
+   * oracle rejects (CAN-017, CAN-026).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_WRONG_OUTPUT = 807;
+   */
+  CANARY_WRONG_OUTPUT = 807,
+
+  /**
+   * A verifier about to issue a challenge whose nonce is that of a challenge
+   * it still remembers (CAN-002).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_NONCE_REUSED = 808;
+   */
+  CANARY_NONCE_REUSED = 808,
+
+  /**
+   * A verifier whose memory of unexpired challenges is full refuses to issue
+   * another (CAN-020).
+   *
+   * @generated from enum value: ERROR_CODE_CANARY_TOO_MANY_OUTSTANDING = 809;
+   */
+  CANARY_TOO_MANY_OUTSTANDING = 809,
+
+  /**
+   * Fallback selection used its whole attempt budget without a pass while
+   * untried candidates remained (CAN-031).
+   *
+   * @generated from enum value: ERROR_CODE_FALLBACK_EXHAUSTED = 850;
+   */
+  FALLBACK_EXHAUSTED = 850,
+
+  /**
+   * Fallback selection found no candidate left to try (all tried, excluded
+   * by an earlier failure, or repeated) without a pass (CAN-031).
+   *
+   * @generated from enum value: ERROR_CODE_FALLBACK_NO_CANDIDATES = 851;
+   */
+  FALLBACK_NO_CANDIDATES = 851,
+
+  /**
+   * 900-999: tasks and evidence (spec/09-tasks-and-evidence.md).
+   * A task request whose deadline is not after its issued_at (TASK-004).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_DEADLINE_INVALID = 900;
+   */
+  TASK_DEADLINE_INVALID = 900,
+
+  /**
+   * A task request whose deadline minus issued_at exceeds the verifier's
+   * maximum task duration (TASK-007).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_DEADLINE_TOO_FAR = 901;
+   */
+  TASK_DEADLINE_TOO_FAR = 901,
+
+  /**
+   * A task request whose issued_at lies further in the future than the
+   * clock-skew allowance (TASK-009).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_NOT_YET_VALID = 902;
+   */
+  TASK_NOT_YET_VALID = 902,
+
+  /**
+   * A task request that reaches the provider at or after its deadline plus
+   * the clock-skew allowance (TASK-010).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_EXPIRED = 903;
+   */
+  TASK_EXPIRED = 903,
+
+  /**
+   * A task request addressed to a provider other than the verifier, or a
+   * result from a provider other than the one the request names (TASK-008,
+   * TASK-015).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_WRONG_PROVIDER = 904;
+   */
+  TASK_WRONG_PROVIDER = 904,
+
+  /**
+   * Task input bytes, inline or detached, whose SHA-256 is not the request's
+   * input_hash (TASK-005).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_INPUT_HASH_MISMATCH = 905;
+   */
+  TASK_INPUT_HASH_MISMATCH = 905,
+
+  /**
+   * A task request that lists attestation formats without requiring
+   * VERIFICATION_TIER_EVIDENCE (TASK-006).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_ATTESTATION_REQUIRES_EVIDENCE = 906;
+   */
+  TASK_ATTESTATION_REQUIRES_EVIDENCE = 906,
+
+  /**
+   * A task request whose delegator and nonce the provider has already
+   * accepted (TASK-011).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_REPLAYED = 907;
+   */
+  TASK_REPLAYED = 907,
+
+  /**
+   * A task result whose status and output disagree: a completed result
+   * without output_hash, or a failed or declined one with an output
+   * (TASK-013).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_RESULT_STATUS_INCONSISTENT = 908;
+   */
+  TASK_RESULT_STATUS_INCONSISTENT = 908,
+
+  /**
+   * Task output bytes, inline or detached, whose SHA-256 is not the result's
+   * output_hash (TASK-014, TASK-018).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_OUTPUT_HASH_MISMATCH = 909;
+   */
+  TASK_OUTPUT_HASH_MISMATCH = 909,
+
+  /**
+   * A task result whose request_hash is not the message hash of the request
+   * it is checked against (TASK-015).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_REQUEST_HASH_MISMATCH = 910;
+   */
+  TASK_REQUEST_HASH_MISMATCH = 910,
+
+  /**
+   * A task result that reaches the delegator at or after the request's
+   * deadline plus the clock-skew allowance (TASK-016).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_RESULT_LATE = 911;
+   */
+  TASK_RESULT_LATE = 911,
+
+  /**
+   * A task result whose completed_at lies outside the task window or in the
+   * verifier's future (TASK-017).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_RESULT_TIME_INVALID = 912;
+   */
+  TASK_RESULT_TIME_INVALID = 912,
+
+  /**
+   * The provider's signed result reports that it did not complete the task
+   * (status FAILED or DECLINED); the delegator falls back (DLG-005).
+   *
+   * @generated from enum value: ERROR_CODE_TASK_NOT_COMPLETED = 913;
+   */
+  TASK_NOT_COMPLETED = 913,
+
+  /**
+   * A completed result for a request that requires
+   * VERIFICATION_TIER_EVIDENCE carries no evidence package (EVD-001).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_EVIDENCE_MISSING = 930;
+   */
+  EVD_EVIDENCE_MISSING = 930,
+
+  /**
+   * An evidence package whose request_hash is not the message hash of the
+   * request (EVD-002).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_REQUEST_HASH_MISMATCH = 931;
+   */
+  EVD_REQUEST_HASH_MISMATCH = 931,
+
+  /**
+   * An evidence package whose nonce is not the request's nonce (EVD-003).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_NONCE_MISMATCH = 932;
+   */
+  EVD_NONCE_MISMATCH = 932,
+
+  /**
+   * The evidence package of a completed result holds no tool receipt
+   * (EVD-004).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_RECEIPTS_MISSING = 933;
+   */
+  EVD_RECEIPTS_MISSING = 933,
+
+  /**
+   * A tool receipt whose executor is not the result's provider (EVD-006).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_EXECUTOR_MISMATCH = 934;
+   */
+  EVD_EXECUTOR_MISMATCH = 934,
+
+  /**
+   * A tool receipt whose index is not its position in the chain: a gap, a
+   * reordering or a repetition (EVD-007).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_RECEIPT_INDEX_MISMATCH = 935;
+   */
+  EVD_RECEIPT_INDEX_MISMATCH = 935,
+
+  /**
+   * A tool receipt whose prev_hash is not the request hash (first receipt)
+   * or the message hash of the previous receipt (EVD-008).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_CHAIN_BROKEN = 936;
+   */
+  EVD_CHAIN_BROKEN = 936,
+
+  /**
+   * A tool receipt whose input_hash is not the request's input_hash (first
+   * receipt) or the previous receipt's output_hash (EVD-009).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_INPUT_HASH_MISMATCH = 937;
+   */
+  EVD_INPUT_HASH_MISMATCH = 937,
+
+  /**
+   * The last tool receipt's output_hash is not the result's output_hash
+   * (EVD-010).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_OUTPUT_HASH_MISMATCH = 938;
+   */
+  EVD_OUTPUT_HASH_MISMATCH = 938,
+
+  /**
+   * Times that run backwards: a receipt ending before it starts, a receipt
+   * starting before the previous one ends, or trace events out of order
+   * (EVD-011).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_TIME_DISORDER = 939;
+   */
+  EVD_TIME_DISORDER = 939,
+
+  /**
+   * A receipt or trace time before the request's issued_at minus the
+   * clock-skew allowance, or after the result's completed_at (EVD-012).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_TIME_OUTSIDE_WINDOW = 940;
+   */
+  EVD_TIME_OUTSIDE_WINDOW = 940,
+
+  /**
+   * The request lists attestation formats and the evidence package carries
+   * no attestation (EVD-017).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_MISSING = 941;
+   */
+  EVD_ATTESTATION_MISSING = 941,
+
+  /**
+   * An attestation in a format the request does not list (EVD-017).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_FORMAT_NOT_ACCEPTED = 942;
+   */
+  EVD_ATTESTATION_FORMAT_NOT_ACCEPTED = 942,
+
+  /**
+   * An attestation in a format the verifier has no verifier for, where its
+   * policy or the request makes attestation count (EVD-016).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_FORMAT_UNKNOWN = 943;
+   */
+  EVD_ATTESTATION_FORMAT_UNKNOWN = 943,
+
+  /**
+   * Attestation evidence that is ill-formed, not signed by a root the format
+   * verifier trusts, or whose signature does not verify (EVD-018).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_INVALID = 944;
+   */
+  EVD_ATTESTATION_INVALID = 944,
+
+  /**
+   * Attestation evidence whose challenge or nonce is not the one of this
+   * request: a replayed or misdirected quote (EVD-015, EVD-018).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_NONCE_MISMATCH = 945;
+   */
+  EVD_ATTESTATION_NONCE_MISMATCH = 945,
+
+  /**
+   * Attestation evidence made for a provider other than the result's
+   * (EVD-018).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_PROVIDER_MISMATCH = 946;
+   */
+  EVD_ATTESTATION_PROVIDER_MISMATCH = 946,
+
+  /**
+   * Attestation evidence made for another request hash (EVD-018).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_REQUEST_MISMATCH = 947;
+   */
+  EVD_ATTESTATION_REQUEST_MISMATCH = 947,
+
+  /**
+   * Attestation evidence made outside the task window (EVD-018).
+   *
+   * @generated from enum value: ERROR_CODE_EVD_ATTESTATION_TIME_INVALID = 948;
+   */
+  EVD_ATTESTATION_TIME_INVALID = 948,
+
+  /**
+   * 1000-1099: tier negotiation and delegation (spec/10-delegation.md).
+   * The candidate's capability does not list a tier the task's level
+   * requires, or a task request requires a tier its capability does not list
+   * (TIER-001, TIER-002).
+   *
+   * @generated from enum value: ERROR_CODE_TIER_NOT_SUPPORTED = 1000;
+   */
+  TIER_NOT_SUPPORTED = 1000,
+
+  /**
+   * A task request names a capability the provider does not offer (TIER-002).
+   *
+   * @generated from enum value: ERROR_CODE_CAPABILITY_NOT_OFFERED = 1001;
+   */
+  CAPABILITY_NOT_OFFERED = 1001,
+
+  /**
+   * The candidate's reputation is below the risk rule's minimum (DLG-004).
+   *
+   * @generated from enum value: ERROR_CODE_REPUTATION_BELOW_THRESHOLD = 1002;
+   */
+  REPUTATION_BELOW_THRESHOLD = 1002,
+
+  /**
+   * No candidate passed every check within the attempt budget (DLG-005).
+   *
+   * @generated from enum value: ERROR_CODE_DELEGATION_FAILED = 1003;
+   */
+  DELEGATION_FAILED = 1003,
+
+  /**
+   * The risk rule requires a platform attestation and the result's evidence
+   * carries none that verifies (DLG-007).
+   *
+   * @generated from enum value: ERROR_CODE_ATTESTATION_REQUIRED = 1004;
+   */
+  ATTESTATION_REQUIRED = 1004,
+
+  /**
+   * A risk policy lacks a rule for a class, repeats one, or lowers the level
+   * for a higher class (DLG-001).
+   *
+   * @generated from enum value: ERROR_CODE_RISK_POLICY_INVALID = 1005;
+   */
+  RISK_POLICY_INVALID = 1005,
 }
 
 /**

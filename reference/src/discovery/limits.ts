@@ -1,0 +1,76 @@
+// Token buckets for publish rate limits (spec/06-discovery.md §6.8, DISC-018),
+// in integer milli-tokens with the clock passed in. Refill is exact: the
+// fraction of a milli-token that a refill cannot credit is carried to the
+// next one, so a bucket refilled every millisecond gains what one refilled
+// once a minute gains.
+import { misuse } from "../errors.js";
+
+/** A bucket's size and refill rate. */
+export interface BucketRule {
+  /** Most milli-tokens the bucket holds: the burst allowed after a quiet period. */
+  readonly capacityMilli: bigint;
+  /** Milli-tokens credited per second (1000 = one publish per second). */
+  readonly refillMilliPerSecond: bigint;
+}
+
+/** What one publish costs: one token. */
+export const PUBLISH_COST_MILLI = 1000n;
+
+/** Throws INVALID_ARGUMENT unless the rule admits at least one publish and refills. */
+export function checkBucketRule(rule: BucketRule, name: string): void {
+  if (rule.capacityMilli < PUBLISH_COST_MILLI) misuse(`${name}.capacityMilli must be at least ${PUBLISH_COST_MILLI}`);
+  if (rule.refillMilliPerSecond <= 0n) misuse(`${name}.refillMilliPerSecond must be positive`);
+}
+
+/** One token bucket. A new bucket is full. */
+export class TokenBucket {
+  private level: bigint;
+  private updatedAt: bigint;
+  /** Credit below one milli-token, in thousandths of a milli-token. */
+  private carry = 0n;
+
+  constructor(
+    private readonly rule: BucketRule,
+    now: bigint,
+  ) {
+    this.level = rule.capacityMilli;
+    this.updatedAt = now;
+  }
+
+  /** The milli-tokens held at time now. */
+  levelAt(now: bigint): bigint {
+    this.refill(now);
+    return this.level;
+  }
+
+  /** True if a publish at time now would be admitted; takes nothing. */
+  canTake(now: bigint): boolean {
+    return this.levelAt(now) >= PUBLISH_COST_MILLI;
+  }
+
+  /** Takes one publish's cost if the bucket holds it; false if it does not. */
+  take(now: bigint): boolean {
+    if (!this.canTake(now)) return false;
+    this.level -= PUBLISH_COST_MILLI;
+    return true;
+  }
+
+  /** True if the bucket is full at time now, and so no different from a new one. */
+  isFull(now: bigint): boolean {
+    return this.levelAt(now) >= this.rule.capacityMilli;
+  }
+
+  private refill(now: bigint): void {
+    // A clock that steps back credits nothing and does not move the bucket's
+    // time back, so it cannot be used to earn tokens twice.
+    if (now <= this.updatedAt) return;
+    const credit = (now - this.updatedAt) * this.rule.refillMilliPerSecond + this.carry;
+    this.updatedAt = now;
+    this.level += credit / 1000n;
+    this.carry = credit % 1000n;
+    if (this.level >= this.rule.capacityMilli) {
+      this.level = this.rule.capacityMilli;
+      this.carry = 0n;
+    }
+  }
+}
