@@ -500,3 +500,15 @@ describe("properties (fast-check)", () => {
     );
   });
 });
+
+describe("signing key cache", () => {
+  it("SIG-012: a caller that overwrites its secret key array signs with the new key, never the cached old one", () => {
+    const key = new Uint8Array(32).fill(1);
+    const m = new TextEncoder().encode("m");
+    const first = signEd25519(key, m);
+    key.fill(2);
+    const second = signEd25519(key, m);
+    expect(Buffer.from(second)).toEqual(Buffer.from(signEd25519(new Uint8Array(32).fill(2), m, { backend: "noble" })));
+    expect(Buffer.from(second)).not.toEqual(Buffer.from(first));
+  });
+});

@@ -360,8 +360,26 @@ function checkSecret(secretKey: unknown, fn: string): asserts secretKey is Uint8
   }
 }
 
+// Building a private KeyObject costs far more than signing with it, and a peer
+// signs many messages with one key (descriptor refreshes, receipts, answers).
+// The cache is keyed by the caller's own Uint8Array, weakly: it holds nothing
+// once the caller drops its key, and it re-checks the bytes on every use, so a
+// caller that overwrites its array never signs with the old key.
+const privateKeys = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly key: KeyObject; publicKey?: Uint8Array }>();
+
 function nodePrivateKey(secretKey: Uint8Array): KeyObject {
-  return nodeCrypto!.createPrivateKey({ key: Buffer.from(concat(PKCS8_PREFIX, secretKey)), format: "der", type: "pkcs8" });
+  const cached = privateKeys.get(secretKey);
+  if (cached !== undefined && equalBytes(cached.bytes, secretKey)) return cached.key;
+  const key = nodeCrypto!.createPrivateKey({ key: Buffer.from(concat(PKCS8_PREFIX, secretKey)), format: "der", type: "pkcs8" });
+  privateKeys.set(secretKey, { bytes: secretKey.slice(), key });
+  return key;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
 }
 
 /**
@@ -381,8 +399,13 @@ export function signEd25519(secretKey: Uint8Array, message: Uint8Array, options?
 export function publicKeyFromSecret(secretKey: Uint8Array, options?: Ed25519Options): Uint8Array {
   checkSecret(secretKey, "publicKeyFromSecret");
   if (chooseBackend(options, "publicKeyFromSecret") === "node") {
-    const spki = nodeCrypto!.createPublicKey(nodePrivateKey(secretKey)).export({ format: "der", type: "spki" });
-    return Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
+    const key = nodePrivateKey(secretKey);
+    const entry = privateKeys.get(secretKey)!;
+    if (entry.publicKey === undefined) {
+      const spki = nodeCrypto!.createPublicKey(key).export({ format: "der", type: "spki" });
+      entry.publicKey = Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
+    }
+    return entry.publicKey.slice();
   }
   return ed.getPublicKey(secretKey);
 }

@@ -951,7 +951,8 @@ export enum ErrorCode {
   TIER_NOT_SUPPORTED = 1000,
 
   /**
-   * A task request names a capability the provider does not offer (TIER-002).
+   * A task request or canary challenge names a capability the provider does
+   * not offer (TIER-002, CAN-008).
    *
    * @generated from enum value: ERROR_CODE_CAPABILITY_NOT_OFFERED = 1001;
    */
