@@ -5,6 +5,9 @@
 //                                                  index requirement IDs into spec/requirements.json
 //   node --import tsx scripts/generate.ts --check  the same into a scratch folder; compare byte for byte
 //
+// Both also regenerate the test-vector corpus (vectors/v1) with its generator,
+// which runs after buf so that it reads the fresh bindings.
+//
 // The outputs are the `out` folders of buf.gen.yaml (each holds generated
 // files only: buf's `clean: true` empties them first) plus the generated
 // blocks of the spec files. --check never writes to the work tree.
@@ -24,6 +27,8 @@ const TEMPLATE = "buf.gen.yaml";
 const SPEC_DIR = "spec";
 const FIELDS_DIR = "spec/fields";
 const REQUIREMENTS = "spec/requirements.json";
+const VECTORS_DIR = "vectors/v1";
+const VECTORS_GENERATOR = "vectors/generator/main.ts";
 
 /** The requirement index of a spec folder; throws on malformed or duplicate IDs and untagged keywords. */
 function requirementsJson(specDir: string): string {
@@ -60,6 +65,16 @@ function runBuf(args: string[]): void {
   if (result.status !== 0) {
     throw new GenerateError(`buf ${args[0]} failed (${result.signal ?? `exit status ${result.status}`})`);
   }
+}
+
+/** Writes the test-vector corpus into `out` (vectors/generator/main.ts, in its own process). */
+function runVectors(out: string): void {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, VECTORS_GENERATOR), "--out", out], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.error !== undefined) throw new GenerateError(`could not run the vector generator: ${result.error.message}`);
+  if (result.status !== 0) throw new GenerateError(`the vector generator failed (${result.signal ?? `exit status ${result.status}`})`);
 }
 
 /** Files under `dir`, recursively, as sorted paths relative to `dir` with forward slashes. */
@@ -124,6 +139,7 @@ function generate(): void {
   const { files, changed } = spliceSpecTree(join(ROOT, SPEC_DIR), join(ROOT, FIELDS_DIR), { displayRoot: SPEC_DIR, extra: specExamples() });
   for (const path of changed) console.log(`spliced ${relative(ROOT, path)}`);
   writeFileSync(join(ROOT, REQUIREMENTS), requirementsJson(join(ROOT, SPEC_DIR)));
+  runVectors(join(ROOT, VECTORS_DIR));
   console.log(
     `generate: ${generated} generated files in ${outs.join(", ")}; ` +
       `${files.length} spec files, ${changed.length} re-spliced`,
@@ -162,12 +178,16 @@ function check(): boolean {
       differences.push({ path: REQUIREMENTS, kind: "differs" });
     }
 
+    runVectors(join(scratch, VECTORS_DIR));
+    const vectors = compareDirs(join(scratch, VECTORS_DIR), join(ROOT, VECTORS_DIR), VECTORS_DIR);
+    differences.push(...vectors.differences);
+
     if (differences.length > 0) {
       for (const d of differences) console.error(`${d.path}: ${d.kind}`);
       console.error(`check: ${differences.length} file(s) out of date; run \`npm run generate\` and commit the result`);
       return false;
     }
-    console.log(`check: OK, ${generated} generated files and ${spec.compared} spec files are up to date`);
+    console.log(`check: OK, ${generated} generated files, ${spec.compared} spec files and ${vectors.compared} vector files are up to date`);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

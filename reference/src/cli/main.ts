@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The `ap2p` command line.
 import { runSmoke } from "./smoke.js";
+import { runVectorsCommand } from "./vectors.js";
 
 const HELP = `ap2p — tools for the AP2P protocol
 
 Usage:
   ap2p smoke        issue, sign, encode and verify a capability descriptor, and show
                     that tampering, expiry and rollback are rejected with their codes
+  ap2p vectors verify [--dir DIR] [--json]
+                    check the test-vector corpus against its signed manifest and
+                    the pinned vector-signing key
   ap2p --help       show this help
   ap2p --version    show the version
 `;
@@ -32,6 +36,7 @@ function main(argv: string[]): number {
     }
     return runSmoke();
   }
+  if (command === "vectors") return runVectorsCommand(rest);
   process.stderr.write(`ap2p: unknown command "${command}"\n\n${HELP}`);
   return 2;
 }
