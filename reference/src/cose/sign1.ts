@@ -105,11 +105,19 @@ export function parseSign1OrThrow(bytes: Uint8Array, expectedContentType: string
   if (bytes.length > MAX_SIGN1_BYTES) {
     throw new Ap2pError("CBOR_TOO_LARGE", `COSE_Sign1 is ${bytes.length} bytes, the limit is ${MAX_SIGN1_BYTES}`);
   }
-  // SIG-001: COSE_Sign1_Tagged, an array of exactly four items.
-  if (bytes.length === 0 || bytes[0] !== 0xd2) {
-    fail("COSE_TAG_MISSING", bytes.length > 0 && bytes[0]! >> 5 === 6 ? "tagged with a tag other than 18 (COSE_Sign1)" : "not tagged as COSE_Sign1 (tag 18)");
+  // SIG-001: COSE_Sign1_Tagged, an array of exactly four items, both heads in
+  // their shortest definite form (ENC-002, ENC-003: the envelope is deterministic too).
+  if (bytes.length === 0 || bytes[0]! >> 5 !== 6) fail("COSE_TAG_MISSING", "not tagged as COSE_Sign1 (tag 18)");
+  if (bytes[0] !== 0xd2) {
+    if (bytes[0] === 0xd8 && bytes[1] === 18) throw new Ap2pError("CBOR_NON_SHORTEST_HEAD", "tag 18 is not in its shortest form (at byte 0)");
+    fail("COSE_TAG_MISSING", "tagged with a tag other than 18 (COSE_Sign1)");
   }
-  if (bytes.length < 2 || bytes[1] !== 0x84) fail("COSE_MALFORMED", "COSE_Sign1 must be an array of four items");
+  if (bytes.length < 2) fail("COSE_MALFORMED", "COSE_Sign1 must be an array of four items");
+  if (bytes[1] !== 0x84) {
+    if (bytes[1] === 0x9f) throw new Ap2pError("CBOR_INDEFINITE_LENGTH", "indefinite-length array (at byte 1)");
+    if (bytes[1] === 0x98 && bytes[2] === 4) throw new Ap2pError("CBOR_NON_SHORTEST_HEAD", "array length 4 is not in its shortest form (at byte 1)");
+    fail("COSE_MALFORMED", "COSE_Sign1 must be an array of four items");
+  }
   let pos = 2;
   const item = (what: string, major: number): [number, number] => {
     if (pos >= bytes.length) fail("COSE_MALFORMED", `truncated before the ${what}`);
