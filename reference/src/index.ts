@@ -104,6 +104,8 @@ export { issueTestAttestation, TEST_ATTESTATION_FORMAT, TEST_ATTESTATION_ROOT_DI
 
 // Tier negotiation, risk policy and delegation (spec/10-delegation.md)
 export { checkRiskPolicy, DEFAULT_RISK_POLICY, defaultRisk, levelOf, tiersRequiredFor } from "./delegation/policy.js";
+export { compareCandidates, rankCandidates, screenCandidate } from "./delegation/rank.js";
+export type { RankCandidate } from "./delegation/rank.js";
 export { delegate } from "./delegation/delegate.js";
 export type { CanarySource, DelegationOutcome, DelegationTask, Delegator, DelegatorTransport } from "./delegation/delegate.js";
 export { ProviderAgent } from "./agent/provider.js";

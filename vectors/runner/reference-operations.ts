@@ -16,6 +16,11 @@ import { checkStructureOrThrow, verifyDescriptor } from "../../reference/src/des
 import { Ap2pError, isAp2pError, toVerdict, type Verdict } from "../../reference/src/errors.js";
 import { signMessage } from "../../reference/src/signed/signed-message.js";
 import { messageType } from "./message-types.js";
+import { CANARY_OPERATIONS } from "./ops/canary.js";
+import { DELEGATION_OPERATIONS } from "./ops/delegation.js";
+import { DISCOVERY_OPERATIONS } from "./ops/discovery.js";
+import { REPUTATION_OPERATIONS } from "./ops/reputation.js";
+import { TASK_OPERATIONS } from "./ops/task.js";
 
 /** A JSON value as read from a vector file. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -190,6 +195,11 @@ export const REFERENCE_OPERATIONS: Readonly<Record<string, Operation>> = {
     const now = integer(inputs, "now");
     return outcome(store.accept(bytes(inputs, "descriptor"), now), () => ({ live: store.live(now).map((d) => d.peerId) }));
   },
+  ...CANARY_OPERATIONS,
+  ...REPUTATION_OPERATIONS,
+  ...DELEGATION_OPERATIONS,
+  ...TASK_OPERATIONS,
+  ...DISCOVERY_OPERATIONS,
 };
 
 /** Runs one test through the reference. Ap2pErrors that escape (INVALID_ARGUMENT) become outcomes, so that they are compared and reported. */

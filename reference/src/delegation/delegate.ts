@@ -35,6 +35,7 @@ import type { AttestationRegistry } from "../evidence/attestation/verifier.js";
 import { issueTaskRequest } from "../task/issue-request.js";
 import { verifyTaskResult, type VerifiedTaskResult } from "../task/verify-result.js";
 import { checkRiskPolicy, DEFAULT_RISK_POLICY, levelOf, tiersRequiredFor } from "./policy.js";
+import { rankCandidates, type RankCandidate } from "./rank.js";
 
 /** One task to delegate. */
 export interface DelegationTask {
@@ -96,11 +97,9 @@ export interface DelegationOutcome {
   readonly attestations: readonly SignedAttestation[];
 }
 
-interface Candidate {
+interface Candidate extends RankCandidate {
   readonly descriptor: VerifiedDescriptor;
   readonly capability: Capability;
-  readonly position: number;
-  reputation: bigint;
 }
 
 /** Delegates one task under the delegator's risk policy. Never throws on anything a peer sends. */
@@ -160,35 +159,33 @@ export async function delegate(d: Delegator, task: DelegationTask): Promise<Dele
     return finish(answer.error.code);
   }
 
-  // Step 3: negotiate tiers (TIER-001).
-  const needed = tiersRequiredFor(rule.level);
-  const candidates: Candidate[] = [];
-  answer.value.results.forEach((r: VerifiedResult, position) => {
-    const missing = needed.filter((t) => !r.capability.supportedTiers.includes(t));
-    if (missing.length > 0) {
-      note(r.descriptor.peerId, DelegationStage.NEGOTIATE, "TIER_NOT_SUPPORTED", `does not support ${missing.map((t) => VerificationTier[t]).join(", ")}`);
-      return;
-    }
-    candidates.push({ descriptor: r.descriptor, capability: r.capability, position, reputation: 0n });
-  });
-
-  // Step 4: rank by the delegator's own reputation for each candidate (§7, DLG-004).
+  // Steps 3 and 4: negotiate tiers (TIER-001), then rank by the delegator's own
+  // reputation for each candidate, skipping those below the floor (§7, DLG-004).
   const params = d.reputation ?? DEFAULT_REPUTATION_PARAMS;
   const scores = computeReputation(self, d.attestations, d.clock(), params);
   const prior = priorScore(params);
-  const ranked = candidates
-    .map((c) => ({ ...c, reputation: c.descriptor.peerId === self ? 0n : (scores.get(c.descriptor.peerId) ?? prior) }))
-    .filter((c) => {
-      if (c.reputation >= BigInt(rule.minReputationPpm)) return true;
-      note(c.descriptor.peerId, DelegationStage.REPUTATION, "REPUTATION_BELOW_THRESHOLD", `reputation ${c.reputation} ppm is below ${rule.minReputationPpm}`, c.reputation);
-      return false;
-    })
-    .sort((a, b) => (a.reputation !== b.reputation ? (a.reputation > b.reputation ? -1 : 1) : a.position - b.position || compareIds(a.descriptor.peerId, b.descriptor.peerId)));
-  const byPeer = new Map(ranked.map((c) => [c.descriptor.peerId, c]));
+  const candidates: Candidate[] = answer.value.results.map((r: VerifiedResult, position) => ({
+    peerId: r.descriptor.peerId,
+    position,
+    supportedTiers: r.capability.supportedTiers,
+    reputation: r.descriptor.peerId === self ? 0n : (scores.get(r.descriptor.peerId) ?? prior),
+    descriptor: r.descriptor,
+    capability: r.capability,
+  }));
+  const { ranked, skipped } = rankCandidates(rule, candidates);
+  for (const { candidate: c, error } of skipped) {
+    if (error === "TIER_NOT_SUPPORTED") {
+      const missing = tiersRequiredFor(rule.level).filter((t) => !c.supportedTiers.includes(t));
+      note(c.peerId, DelegationStage.NEGOTIATE, error, `does not support ${missing.map((t) => VerificationTier[t]).join(", ")}`);
+    } else {
+      note(c.peerId, DelegationStage.REPUTATION, error, `reputation ${c.reputation} ppm is below ${rule.minReputationPpm}`, c.reputation);
+    }
+  }
+  const byPeer = new Map(ranked.map((c) => [c.peerId, c]));
 
   // Step 5: verify by tier, with fallback (§8.10, DLG-005).
   const run = await runFallbackAsync(
-    ranked.map((c) => c.descriptor.peerId),
+    ranked.map((c) => c.peerId),
     rule.maxAttempts,
     (peerId) => tryCandidate(d, task, rule, level, byPeer.get(peerId)!, note, signed),
     { now: d.clock },
@@ -271,6 +268,3 @@ async function tryCandidate(d: Delegator, task: DelegationTask, rule: RiskRule, 
   return { ok: true, value: result };
 }
 
-function compareIds(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
