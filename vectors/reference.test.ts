@@ -44,7 +44,8 @@ describe("the reference implementation agrees with every vector", () => {
     expect(acceptable.length).toBeGreaterThan(0);
     for (const { group, test } of acceptable) {
       expect(test.flags.some((f) => f === "MixedOrderR" || f === "MixedOrderKey"), test.id).toBe(true);
-      expect(runReference(group.operation, test.inputs, group.shared), test.id).toEqual({ result: "invalid", error: "SIG_INVALID" });
+      // toMatchObject: an outcome may carry a message for reports, which is never compared.
+      expect(runReference(group.operation, test.inputs, group.shared), test.id).toMatchObject({ result: "invalid", error: "SIG_INVALID" });
     }
   });
 

@@ -68,6 +68,11 @@ export const FLAGS = {
     "A field with explicit presence set to its default value: present, so encoded.",
     "An encoder that drops it changes the message's meaning and its bytes.",
   ),
+  OneofConflict: flag(
+    "CONFUSION",
+    "Two or more members of one oneof present in a message, including members set to the empty message.",
+    "Two receivers that keep the first or the last member read two different messages from one encoding.",
+  ),
   UnknownField: flag(
     "CONFUSION",
     "A map key that is not a field of the message, including a field name in the JSON (camelCase) spelling.",
@@ -208,6 +213,11 @@ export const FLAGS = {
     "A task delegated to a provider that never agreed to the checks its level needs, so they do not happen.",
   ),
   ReputationFloor: flag("EDGE_CASE", "A reputation exactly at, or one below, the rule's minimum.", "Off-by-one errors admit or drop a candidate."),
+  SideEffect: flag(
+    "FUNCTIONALITY",
+    "A capability with an output of modality ACTION (a side effect in the world: sending, posting, paying), alone or among other outputs.",
+    "A task that acts in the world is delegated at a verification level meant for tasks whose failures are cheap to discard.",
+  ),
   RiskPolicyShape: flag(
     "BASIC",
     "A risk policy that misses a risk class, repeats one, or lowers the verification level as risk rises.",

@@ -335,7 +335,7 @@ class Checker:
             check_task(self, op, shared, t)
         elif op in ("attestation.verify", "attestation.sign", "reputation.decay", "reputation.score"):
             check_reputation(self, op, shared, t)
-        elif op in ("risk-policy.check", "delegation.tiers", "delegation.screen", "delegation.rank"):
+        elif op in ("risk-policy.check", "delegation.default-risk", "delegation.tiers", "delegation.screen", "delegation.rank"):
             check_delegation(self, op, shared, t)
         elif op in ("query.tokenize", "query.match", "registry.publish", "registry.answer", "registry-answer.verify"):
             import discovery  # vectors/independent/discovery.py: discovery, with this module's helpers
@@ -824,6 +824,9 @@ def check_delegation(c, op: str, shared: dict, t: dict):
         levels = {r["risk"]: TIERS[r["level"]] for r in rules}
         ok = sorted(risks) == sorted(classes) and all(levels[a] <= levels[b] for a, b in zip(classes, classes[1:]))
         c.expect(ok == (result == "valid") and (ok or error == "RISK_POLICY_INVALID"), where, f"DLG-001 computed here says {'valid' if ok else 'invalid'}", "risk-policy.check verdicts")
+    elif op == "delegation.default-risk":
+        action = any(o.get("modality") == "MODALITY_ACTION" for o in inputs["capability"].get("outputs", []))
+        c.expect(action and out == {"at_least_high": True}, where, "DLG-002 sets a floor only for a capability with an ACTION output, and it is HIGH", "delegation.default-risk outputs")
     elif op == "delegation.tiers":
         c.expect(out == {"tiers": level_tiers(inputs["level"])}, where, "tiers differ from §10.1", "delegation.tiers outputs")
     elif op == "delegation.screen":

@@ -34,6 +34,8 @@ export interface Outcome {
   readonly error?: string;
   /** The output, when the operation has one and the result is valid. */
   readonly output?: Json;
+  /** A human-readable explanation of an invalid result, for reports; never compared. */
+  readonly message?: string;
 }
 
 /** One operation: a test's inputs and its group's shared inputs in, an outcome out. */
@@ -86,7 +88,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 // Verdicts to outcomes
 
 function outcome<T>(verdict: Verdict<T>, output?: (value: T) => Json): Outcome {
-  if (!verdict.ok) return { result: "invalid", error: verdict.error.code };
+  if (!verdict.ok) return { result: "invalid", error: verdict.error.code, message: verdict.error.message };
   return output === undefined ? { result: "valid" } : { result: "valid", output: output(verdict.value) };
 }
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `ap2p` command line.
+import { runConformanceCommand } from "./conformance.js";
+import { runDriverCommand } from "./driver.js";
 import { runSmoke } from "./smoke.js";
 import { runVectorsCommand } from "./vectors.js";
 
@@ -11,11 +13,17 @@ Usage:
   ap2p vectors verify [--dir DIR] [--json]
                     check the test-vector corpus against its signed manifest and
                     the pinned vector-signing key
+  ap2p driver [--transport stdio|ws] [--port N]
+                    run the reference implementation as a conformance driver
+                    (spec/13-conformance.md) over standard input and output or WebSocket
+  ap2p conformance (--stdio CMD | --ws URL | --ws-command CMD | --reference) [options]
+                    run the conformance suite against an implementation and write
+                    JSON, JUnit, HTML and badge reports (ap2p conformance --help)
   ap2p --help       show this help
   ap2p --version    show the version
 `;
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     process.stdout.write(HELP);
@@ -37,6 +45,8 @@ function main(argv: string[]): number {
     return runSmoke();
   }
   if (command === "vectors") return runVectorsCommand(rest);
+  if (command === "driver") return runDriverCommand(rest);
+  if (command === "conformance") return runConformanceCommand(rest);
   process.stderr.write(`ap2p: unknown command "${command}"\n\n${HELP}`);
   return 2;
 }
@@ -47,4 +57,13 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+const status = main(process.argv.slice(2));
+if (typeof status === "number") process.exitCode = status;
+else
+  void status.then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`ap2p: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );

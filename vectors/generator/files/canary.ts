@@ -173,8 +173,8 @@ function build() {
       cx("canary/challenge/schema/issued-at-missing-001", "SCHEMA_REQUIRED_FIELD_MISSING", ["CAN-006", "ENC-018"], "no issued_at", challengeOf(challengeBody({ issued_at: undefined })), NOW, ["SchemaRule"]),
       cx("canary/challenge/schema/deadline-missing-001", "SCHEMA_REQUIRED_FIELD_MISSING", ["CAN-006", "ENC-018"], "no deadline", challengeOf(challengeBody({ deadline: undefined })), NOW, ["SchemaRule"]),
       cx("canary/challenge/schema/expected-output-field-001", "SCHEMA_UNKNOWN_FIELD", ["CAN-006", "ENC-015"], 'an extra field "expected_output" (a challenge never carries its answer)', challengeOf({ ...C1, expected_output: sha256Of(ABC) }), NOW, ["UnknownField"]),
-      cx("canary/challenge/order/deadline-before-signature-001", "CANARY_DEADLINE_INVALID", ["CAN-003", "SEC-003"], "deadline = issued_at and a signature by the wrong key: the structural defect (§8.7 step 4b) is reported", forged(challengeBody({ deadline: T0 }), VERIFIER, OTHER, CHALLENGE_CT), T0, ["DefectOrder"]),
-      cx("canary/challenge/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["CAN-001", "SEC-003"], "verifier ≠ kid and a signature by a third key: the mismatch (§8.7 step 4a) is reported", forged(challengeBody({ verifier: OTHER.did }), VERIFIER, DAVE, CHALLENGE_CT), NOW, ["DefectOrder", "KidConfusion"]),
+      cx("canary/challenge/order/deadline-before-signature-001", "CANARY_DEADLINE_INVALID", ["CAN-003", "SEC-003", "SIG-013", "CAN-021"], "deadline = issued_at and a signature by the wrong key: the structural defect (§8.7 step 4b) is reported", forged(challengeBody({ deadline: T0 }), VERIFIER, OTHER, CHALLENGE_CT), T0, ["DefectOrder"]),
+      cx("canary/challenge/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["CAN-001", "SEC-003", "SIG-013", "CAN-021"], "verifier ≠ kid and a signature by a third key: the mismatch (§8.7 step 4a) is reported", forged(challengeBody({ verifier: OTHER.did }), VERIFIER, DAVE, CHALLENGE_CT), NOW, ["DefectOrder", "KidConfusion"]),
     ],
   );
 
@@ -306,7 +306,7 @@ function build() {
       rx("canary/response/malformed/output-too-long-001", "SCHEMA_LENGTH_OUT_OF_RANGE", ["CAN-012", "ENC-018"], "an output of 16,385 bytes", answer({ output: filled(16385, 0x61) }), ANSWERED, ["SchemaRule"]),
       rx("canary/response/envelope/challenge-content-type-001", "COSE_CONTENT_TYPE_MISMATCH", ["CAN-010", "SIG-006"], "a response payload signed under the canary-challenge content type", signed(R1, PROVIDER, CHALLENGE_CT), ANSWERED, ["CrossKindReplay"]),
       rx("canary/response/envelope/challenge-as-response-001", "COSE_CONTENT_TYPE_MISMATCH", ["CAN-012", "SIG-006"], "the challenge itself sent back as the response", C1_COSE, ANSWERED, ["CrossKindReplay"]),
-      rx("canary/response/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["CAN-012", "SEC-003"], "responder ≠ kid and a signature by a third key: the mismatch (§8.7 step 4) is reported", forged(R1, OTHER, DAVE, RESPONSE_CT), ANSWERED, ["DefectOrder", "KidConfusion"]),
+      rx("canary/response/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["CAN-012", "SEC-003", "SIG-013", "CAN-021"], "responder ≠ kid and a signature by a third key: the mismatch (§8.7 step 4) is reported", forged(R1, OTHER, DAVE, RESPONSE_CT), ANSWERED, ["DefectOrder", "KidConfusion"]),
     ],
   );
 

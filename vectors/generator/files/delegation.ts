@@ -1,7 +1,8 @@
 // delegation.json: the delegator's policy (spec/10-delegation.md): the tiers
 // a verification level requires (§10.1), tier negotiation and the reputation
 // floor for one candidate (TIER-001, DLG-004), the ranking of candidates
-// (DLG-004), and the risk policy's own rules (DLG-001).
+// (DLG-004), the risk policy's own rules (DLG-001), and the default risk class
+// of a capability that acts in the world (DLG-002).
 //
 // Every expectation is stated from the specification: which tiers a level
 // needs, which candidate is skipped with which code, the exact order. Nothing
@@ -66,6 +67,28 @@ function policyGroup() {
     refuses("delegation/risk-policy/falling-skip-001", "LOW at level 3, MEDIUM and HIGH at level 3, CRITICAL at level 1", policy(at(low, EVIDENCE), at(medium, EVIDENCE), high, at(critical, REPUTATION))),
     refuses("delegation/risk-policy/falling-listed-backwards-001", "listed from CRITICAL down: CRITICAL at 3, HIGH at 1, MEDIUM at 2, LOW at 1 (MEDIUM above HIGH)", policy(critical, at(high, REPUTATION), medium, low)),
   ]);
+}
+
+// ---------------------------------------------------------------------------
+// delegation.default-risk
+
+function defaultRiskGroup() {
+  const ACTION = "MODALITY_ACTION";
+  const io = (name: string, modality: string, optional = false): JsonObject => (optional ? { name, modality, optional } : { name, modality });
+  const capability = (namespace: string, id: string, outputs: JsonObject[], extra: JsonObject = {}): JsonObject => ({ namespace, id, version: "1.0.0", ...extra, outputs });
+  // DLG-002 is a SHOULD: these tests cite it alone, so they are recommended, not required (spec §13.7).
+  const high = (id: string, comment: string, cap: JsonObject): TestVector => valid(id, { requirements: ["DLG-002"], comment, flags: ["SideEffect"], inputs: { capability: cap }, output: { at_least_high: true } });
+  return group(
+    "delegation.default-risk",
+    "The risk class a delegator gives a task of a capability by default (DLG-002): one whose capability has an output of modality MODALITY_ACTION is TASK_RISK_HIGH or above. output.at_least_high says whether the default class is HIGH or CRITICAL. DLG-002 sets no class for other capabilities, so no test asks about one.",
+    {},
+    [
+      high("delegation/default-risk/action-only-001", "a capability whose only output is an action (posting a message)", capability("social", "post", [io("posted", ACTION)])),
+      high("delegation/default-risk/action-not-first-001", "an image and then an action among the outputs: any output counts, not only the first", capability("ai.image", "generate-and-send", [io("image", "MODALITY_IMAGE"), io("sent", ACTION)])),
+      high("delegation/default-risk/action-optional-001", "an action output marked optional: a side effect that may happen still counts", capability("payments", "send", [io("receipt", "MODALITY_STRUCTURED"), io("payment", ACTION, true)])),
+      high("delegation/default-risk/action-with-constraints-001", "an action on the device, with a price and an ACTION-free input: neither the constraints nor the inputs lower the class", capability("home.lights", "switch", [io("switched", ACTION)], { inputs: [io("room", "MODALITY_TEXT")], constraints: { onDevice: true, price: { currency: "EUR", amountMicros: "1000", unit: "PRICE_UNIT_CALL" } } })),
+    ],
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -164,7 +187,7 @@ function rankGroups() {
       ranks("delegation/rank/by-reputation-001", ["DLG-004"], "three candidates in registry order with rising reputation: ranked in reverse", low, [c(p1, 0, 300_000), c(p2, 1, 400_000), c(p3, 2, 500_000)], [p3, p2, p1], []),
       ranks("delegation/rank/example-001", ["DLG-004"], "the peers of spec §7.9 with the scores computed there (P 457,516, Q 555,555, X the prior), at level 2: Q, P, X", medium, [c(X, 0, 333_333), c(P, 1, 457_516), c(Q, 2, 555_555)], [Q, P, X], [], ["SpecExample"]),
       ranks("delegation/rank/position-tie-001", ["DLG-004"], "equal reputation: registry order decides", low, [c(p3, 2, 400_000), c(p1, 0, 400_000), c(p2, 1, 400_000)], [p1, p2, p3], [], ["TieBreak"]),
-      ranks("delegation/rank/reputation-over-position-001", ["DLG-004"], "the last of twenty results has the best reputation: it ranks first", low, [c(p1, 0, 400_000), c(p2, 1, 400_001), c(p3, 19, 900_000)], [p3, p2, p1], []),
+      ranks("delegation/rank/reputation-over-position-001", ["DLG-004", "DISC-025"], "the last of twenty results has the best reputation: it ranks first", low, [c(p1, 0, 400_000), c(p2, 1, 400_001), c(p3, 19, 900_000)], [p3, p2, p1], []),
       ranks("delegation/rank/peer-id-tie-001", ["DLG-004"], "equal reputation and position (answers of two registries): peer_id in bytewise order, in which upper-case letters come before lower-case ones (a case-insensitive comparison gets it wrong)", low, [c(lower, 0, 400_000), c(upper, 0, 400_000)], [upper, lower], [], ["TieBreak"]),
       ranks("delegation/rank/all-keys-001", ["DLG-004"], "all three keys at work: 600,000 first; then two at 400,000 at position 1, by peer_id; then one at 400,000 at position 2; then 300,000", low, [c(p4, 2, 400_000), c(lower, 1, 400_000), c(p5, 0, 300_000), c(upper, 1, 400_000), c(p6, 3, 600_000)], [p6, upper, lower, p4, p5], [], ["TieBreak"]),
       ranks("delegation/rank/skip-tier-001", ["TIER-001", "DLG-004"], "level 2: the candidates that do not list CANARY are skipped, whatever their reputation", medium, [c(p1, 0, 900_000, [REPUTATION]), c(p2, 1, 400_000, [CANARY]), c(p3, 2, 800_000, []), c(p4, 3, 500_000, [CANARY, EVIDENCE])], [p4, p2], [[p1, TNS], [p3, TNS]], ["TierDowngrade"]),
@@ -184,8 +207,8 @@ function build() {
   return {
     name: "delegation",
     description:
-      "The delegator's policy (spec/10-delegation.md): the risk policy's rules (risk-policy.check), the tiers a verification level requires (delegation.tiers), tier negotiation and the reputation floor for one candidate (delegation.screen), and the ranking of candidates (delegation.rank). Rules and policies are in proto3 JSON form; tiers by enum value name.",
-    groups: [policyGroup(), tiersGroup(), ...screenGroups(), ...rankGroups()],
+      "The delegator's policy (spec/10-delegation.md): the risk policy's rules (risk-policy.check), the default risk class of a capability that acts in the world (delegation.default-risk), the tiers a verification level requires (delegation.tiers), tier negotiation and the reputation floor for one candidate (delegation.screen), and the ranking of candidates (delegation.rank). Rules and policies are in proto3 JSON form; tiers by enum value name.",
+    groups: [policyGroup(), defaultRiskGroup(), tiersGroup(), ...screenGroups(), ...rankGroups()],
   };
 }
 

@@ -52,7 +52,7 @@ function build() {
     ok("descriptor/valid/minimal-001", ["DESC-001", "DESC-005", "DESC-010"], "one minimal capability, a one-minute lifetime, seq 1", sd(base)),
     ok("descriptor/valid/full-001", ["DESC-001"], "every field set (the example of spec §5.8)", sd(fullDescriptorBody(ALICE))),
     ok("descriptor/valid/tombstone-001", ["DESC-011"], "a withdrawal tombstone: no capabilities, no endpoints", sd(tombstoneBody(ALICE)), ["Tombstone"]),
-    ok("descriptor/valid/tombstone-max-seq-001", ["DESC-011", "DESC-003"], "a tombstone with seq 2^64 − 1, as a peer retiring its key publishes (SEC-004)", sd(tombstoneBody(ALICE, { seq: 2n ** 64n - 1n })), ["Tombstone"]),
+    ok("descriptor/valid/tombstone-max-seq-001", ["DESC-011", "DESC-003", "SEC-004"], "a tombstone with seq 2^64 − 1, as a peer retiring its key publishes (SEC-004)", sd(tombstoneBody(ALICE, { seq: 2n ** 64n - 1n })), ["Tombstone"]),
     ok("descriptor/valid/other-signer-001", ["DESC-001", "DESC-004"], "a descriptor of the RFC 8032 TEST 2 key", sd(descriptorBody(BOB), BOB)),
     ok("descriptor/valid/same-capability-other-version-001", ["DESC-012"], "the same namespace and id at two versions: different capabilities", sd(withCaps(CAP_MIN, { ...CAP_MIN, version: "2.0.0" }))),
     ok("descriptor/valid/input-and-output-same-name-001", ["DESC-018"], 'an input and an output both named "image": names are unique among inputs and among outputs, not across them', sd(withCaps({ ...CAP_MIN, inputs: [{ name: "image", modality: 2 }], outputs: [{ name: "image", modality: 2 }] }))),
@@ -92,9 +92,9 @@ function build() {
     bad("descriptor/signature/forged-001", "SIG_INVALID", ["SIG-011", "SIG-015"], "peer_id and kid name the TEST 1 key, the TEST 2 key signed: a forgery whose content is otherwise valid and current, so acting on it before the signature check would accept it", assemble({ ...parts, signature: signEd25519(BOB.seed, M) }), ["WrongSignature", "KidConfusion"]),
     bad("descriptor/signature/s-plus-l-001", "SIG_S_NOT_CANONICAL", ["SIG-009"], "S + L of the valid signature: a second encoding of the same signed descriptor", assemble({ ...parts, signature: withS(parts.signature, scalarOf(parts.signature) + L) }), ["SignatureMalleability"]),
     acceptable("descriptor/signature/mixed-order-r-001", { requirements: ["SIG-011", "SIG-014"], comment: "R = [r]B + T8, signed by the key holder", flags: ["MixedOrderR"], inputs: { descriptor: hex(assemble({ ...parts, signature: signWithR(ALICE.craft, mixedOrderR(R_NONCE, SMALL_ORDER_POINTS[4]!.hex), R_NONCE, M) })) } }),
-    bad("descriptor/order/structure-before-signature-001", "DESC_NO_CAPABILITIES", ["SEC-003", "DESC-010"], "no capability and a signature by the wrong key: the structural defect is reported, the signature never checked", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc(descriptorBody(ALICE, { capabilities: undefined }))), signature: parts.signature }), ["DefectOrder"]),
-    bad("descriptor/order/schema-before-signature-001", "SCHEMA_UNKNOWN_FIELD", ["SEC-003", "ENC-015"], "an unknown field and a signature over other bytes: the schema defect is reported", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc({ ...base, ttl: 60000 })), signature: parts.signature }), ["DefectOrder"]),
-    bad("descriptor/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["SEC-003", "DESC-004"], "peer_id ≠ kid and a signature over other bytes: the mismatch is reported", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc(descriptorBody(ALICE, { peer_id: BOB.did }))), signature: parts.signature }), ["DefectOrder", "KidConfusion"]),
+    bad("descriptor/order/structure-before-signature-001", "DESC_NO_CAPABILITIES", ["SEC-003", "DESC-010", "SIG-013", "DESC-017"], "no capability and a signature by the wrong key: the structural defect is reported, the signature never checked", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc(descriptorBody(ALICE, { capabilities: undefined }))), signature: parts.signature }), ["DefectOrder"]),
+    bad("descriptor/order/schema-before-signature-001", "SCHEMA_UNKNOWN_FIELD", ["SEC-003", "ENC-015", "SIG-013", "DESC-017"], "an unknown field and a signature over other bytes: the schema defect is reported", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc({ ...base, ttl: 60000 })), signature: parts.signature }), ["DefectOrder"]),
+    bad("descriptor/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["SEC-003", "DESC-004", "SIG-013", "DESC-017"], "peer_id ≠ kid and a signature over other bytes: the mismatch is reported", assemble({ ...honestParts(ALICE, DESCRIPTOR_CT, enc(descriptorBody(ALICE, { peer_id: BOB.did }))), signature: parts.signature }), ["DefectOrder", "KidConfusion"]),
   ]);
 
   // Time: the window issued_at − skew ≤ now < expires_at + skew, and the TTL.
@@ -136,7 +136,7 @@ function build() {
     ok("descriptor/seq/greater-001", ["DESC-008"], "seq 5 after 4", sd(descriptorBody(ALICE, { seq: 5n })), [], { last_seq: 4n }),
     bad("descriptor/seq/equal-001", "DESC_SEQ_ROLLBACK", ["DESC-008"], "seq 5 after 5: a replay", sd(descriptorBody(ALICE, { seq: 5n })), ["SeqRollback"], { last_seq: 5n }),
     bad("descriptor/seq/lower-001", "DESC_SEQ_ROLLBACK", ["DESC-008"], "seq 4 after 5", sd(descriptorBody(ALICE, { seq: 4n })), ["SeqRollback"], { last_seq: 5n }),
-    bad("descriptor/seq/after-max-001", "DESC_SEQ_ROLLBACK", ["DESC-008"], "seq 1 after 2^64 − 1 (the key was retired)", sd(base), ["SeqRollback"], { last_seq: 2n ** 64n - 1n }),
+    bad("descriptor/seq/after-max-001", "DESC_SEQ_ROLLBACK", ["DESC-008", "SEC-004"], "seq 1 after 2^64 − 1 (the key was retired)", sd(base), ["SeqRollback"], { last_seq: 2n ** 64n - 1n }),
     ok("descriptor/seq/max-after-max-minus-1-001", ["DESC-008"], "a tombstone with seq 2^64 − 1 after 2^64 − 2", sd(tombstoneBody(ALICE, { seq: 2n ** 64n - 1n })), ["Tombstone"], { last_seq: 2n ** 64n - 2n }),
     bad("descriptor/seq/tombstone-replayed-001", "DESC_SEQ_ROLLBACK", ["DESC-008"], "a tombstone presented again after it was accepted", sd(tombstoneBody(ALICE, { seq: 3n })), ["SeqRollback", "Tombstone"], { last_seq: 3n }),
   ]);

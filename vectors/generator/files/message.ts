@@ -1,6 +1,8 @@
 // message.json: the mapping of every core message kind onto CBOR and its
 // schema rules (spec/03-data-model.md §3.4–3.7): message.decode (receiver),
-// message.encode (sender, produce) and message.hash (ENC-020).
+// message.encode (sender, produce) and message.hash (ENC-020). The driver
+// messages (driver.proto) are the schema's messages with a oneof, so they
+// carry the vectors of ENC-017.
 import type { DescMessage } from "@bufbuild/protobuf";
 import {
   AvailabilityWindowSchema,
@@ -11,6 +13,7 @@ import {
   IoSpecSchema,
   PriceSchema,
 } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
+import { DriverRequestSchema, DriverResponseSchema } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { SignatureInfoSchema, SignedObjectSchema } from "../../../gen/ts/ap2p/v1/signing_pb.js";
 import { VectorFileDigestSchema, VectorManifestSchema } from "../../../gen/ts/ap2p/v1/vectors_pb.js";
 import { messageHash } from "../../../reference/src/codec/hash.js";
@@ -18,6 +21,7 @@ import { encodeMessage } from "../../../reference/src/codec/message-codec.js";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { filled, hex, sha256Of, unhex, utf8 } from "../bytes.js";
 import { enc, headWidth, Ordered, Raw, Tagged, type W } from "../cbor-writer.js";
+import { T0 } from "../constants.js";
 import { ALICE, DESCRIPTOR_CT, signCose } from "../fixtures.js";
 import type { FlagName } from "../flags.js";
 import { group, invalid, valid, type Json, type JsonObject, type TestGroup, type TestVector, type VectorFileModule } from "../model.js";
@@ -239,6 +243,32 @@ function build() {
     mf.rejects("message/vector-manifest/wrong-type-digest-hex-001", "SCHEMA_WRONG_TYPE", ["ENC-016"], "the corpus digest as hex text instead of bytes", { ...manifestBody, corpus_digest: "22".repeat(32) }),
   ]);
 
+  // ---------------------------------------------------------------- driver.proto: oneofs
+  // Every member of both oneofs is message-typed, so a member set to its
+  // default is the empty message, encoded as {} (ENC-013).
+  const hello = { driver_protocol_version: 1 };
+  const call = { operation: "cbor.decode", inputs_json: '{"encoded":"00"}' };
+  const clock = { now_ms: T0 };
+  const rq = kind(DriverRequestSchema);
+  const driverRequest = rq.decodeGroup("ap2p.v1.DriverRequest: the oneof body (ENC-017). At most one member may be present; a member is present when it is set, even to the empty message (ENC-013).", [
+    rq.decodes("message/driver-request/hello-001", ["ENC-017"], "id and one member of body, hello", { id: 1n, hello }),
+    rq.decodes("message/driver-request/call-001", ["ENC-017"], "id and one member of body, call", { id: 2n, call }),
+    rq.decodes("message/driver-request/clock-001", ["ENC-017", "ENC-016"], "id and one member of body, clock, with a uint64 time beyond 2^32", { id: 3n, clock }),
+    rq.decodes("message/driver-request/shutdown-empty-001", ["ENC-013", "ENC-017"], "shutdown set to the empty message: a member of a oneof has explicit presence, so it is present and encoded as {}", { id: 4n, shutdown: {} }, ["ExplicitPresence"]),
+    rq.decodes("message/driver-request/no-member-001", ["ENC-017"], "no member of body: at most one may be present, so none is well-formed as a message", { id: 5n }),
+    rq.rejects("message/driver-request/hello-and-clock-001", "SCHEMA_ONEOF_CONFLICT", ["ENC-017"], "two members of body, hello and clock, each well-formed", { id: 1n, hello, clock }, ["OneofConflict"]),
+    rq.rejects("message/driver-request/call-and-shutdown-001", "SCHEMA_ONEOF_CONFLICT", ["ENC-017", "ENC-013"], "call and shutdown set to the empty message: the empty member is present too", { id: 2n, call, shutdown: {} }, ["OneofConflict", "ExplicitPresence"]),
+    rq.rejects("message/driver-request/all-members-001", "SCHEMA_ONEOF_CONFLICT", ["ENC-017"], "all four members of body", { id: 3n, hello, call, clock, shutdown: {} }, ["OneofConflict"]),
+  ]);
+  const rs = kind(DriverResponseSchema);
+  const error = { code: "DESC_EXPIRED", message: "the descriptor expired" };
+  const driverResponse = rs.decodeGroup("ap2p.v1.DriverResponse: the oneof result (ENC-017).", [
+    rs.decodes("message/driver-response/ok-empty-001", ["ENC-013", "ENC-017"], "ok set to the empty message (no output): present, and encoded as {}", { id: 1n, ok: {} }, ["ExplicitPresence"]),
+    rs.decodes("message/driver-response/error-001", ["ENC-017"], "id and one member of result, error", { id: 2n, error }),
+    rs.rejects("message/driver-response/ok-and-error-001", "SCHEMA_ONEOF_CONFLICT", ["ENC-017"], "ok and error both present", { id: 1n, ok: { output_json: "{}" }, error }, ["OneofConflict"]),
+    rs.rejects("message/driver-response/unsupported-and-skipped-empty-001", "SCHEMA_ONEOF_CONFLICT", ["ENC-017", "ENC-013"], "unsupported and skipped, both set to the empty message: both are present", { id: 2n, unsupported: {}, skipped: {} }, ["OneofConflict", "ExplicitPresence"]),
+  ]);
+
   // ---------------------------------------------------------------- message.encode (produce)
   const encodes = (id: string, desc: DescMessage, requirements: string[], comment: string, body: Body): TestVector => {
     const json = bodyToJson(desc, body);
@@ -269,6 +299,9 @@ function build() {
     group("message.encode", "Encoding ap2p.v1.SignatureInfo.", { type: SignatureInfoSchema.typeName }, [
       encodes("message/encode/signature-info-001", SignatureInfoSchema, ["ENC-001", "ENC-016"], "a negative sint32 as a CBOR negative integer", sigInfo),
     ]),
+    group("message.encode", "Encoding ap2p.v1.DriverRequest: a oneof member set to the empty message is present and encoded (ENC-013, ENC-017).", { type: DriverRequestSchema.typeName }, [
+      encodes("message/encode/driver-request-shutdown-001", DriverRequestSchema, ["ENC-001", "ENC-013", "ENC-017"], "id 4 and shutdown set to the empty message: {\"id\": 4, \"shutdown\": {}}", { id: 4n, shutdown: {} }),
+    ]),
     group("message.encode", "Encoding ap2p.v1.VectorManifest.", { type: VectorManifestSchema.typeName }, [
       encodes("message/encode/vector-manifest-001", VectorManifestSchema, ["ENC-001", "ENC-020"], "a manifest of two files", manifestBody),
       refuses("message/encode/vector-manifest-digest-length-001", "SCHEMA_LENGTH_OUT_OF_RANGE", "a 31-byte corpus digest", { specVersion: "1.0.0-draft.1", files: [{ name: "cbor.json", sha256: Buffer.from(filled(32, 0x11)).toString("base64") }], corpusDigest: Buffer.from(filled(31, 0x22)).toString("base64") }),
@@ -292,8 +325,8 @@ function build() {
   return {
     name: "message",
     description:
-      "Every core message kind (descriptor.proto, signing.proto, vectors.proto) under the mapping onto CBOR and the schema rules (spec/03-data-model.md §3.4–3.7). Operations message.decode, message.encode and message.hash; shared.type is the full message name.",
-    groups: [descriptor, capability, ioSpec, constraints, price, window, endpoint, signedObject, signatureInfo, fileDigest, manifest, encodeDescriptor, ...encodeOthers, hash],
+      "Every core message kind (descriptor.proto, signing.proto, vectors.proto) and the driver messages with a oneof (driver.proto) under the mapping onto CBOR and the schema rules (spec/03-data-model.md §3.4–3.7). Operations message.decode, message.encode and message.hash; shared.type is the full message name.",
+    groups: [descriptor, capability, ioSpec, constraints, price, window, endpoint, signedObject, signatureInfo, fileDigest, manifest, driverRequest, driverResponse, encodeDescriptor, ...encodeOthers, hash],
   };
 }
 

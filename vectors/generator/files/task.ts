@@ -164,8 +164,8 @@ function build() {
       rejects("task/request/signature/altered-001", "SIG_INVALID", ["TASK-001", "SIG-011"], "signed, then the deadline raised by a minute in transit (still within the maximum duration)", alteredAfterSigning(DELEGATOR, TASK_REQUEST_CT, R.payload, enc(requestBody({ deadline: DEADLINE + MINUTE }))), ["WrongSignature"]),
       rejects("task/request/cross-kind/result-content-type-001", "COSE_CONTENT_TYPE_MISMATCH", ["TASK-001", "SIG-006"], "the request's payload signed by the delegator under the task-result content type", signCose(DELEGATOR, TASK_RESULT_CT, R.payload), ["CrossKindReplay"]),
       rejects("task/request/cross-kind/receipt-as-request-001", "COSE_CONTENT_TYPE_MISMATCH", ["TASK-001", "SIG-006"], "a tool receipt signed by the provider, presented as a request", buildReceipts(R.hash, STANDARD_STEPS)[0]!.cose, ["CrossKindReplay"]),
-      rejects("task/request/order/structure-before-signature-001", "TASK_DEADLINE_INVALID", ["SEC-003", "TASK-004"], "deadline = issued_at and a signature by the wrong key: the structural defect is reported, the signature never checked", forged(DELEGATOR, CAROL, TASK_REQUEST_CT, enc(requestBody({ deadline: ISSUED }))), ["DefectOrder"]),
-      rejects("task/request/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["SEC-003", "TASK-002"], "delegator ≠ kid and a signature by another key: the mismatch is reported", forged(DELEGATOR, CAROL, TASK_REQUEST_CT, enc(requestBody({ delegator: DAVE.did }))), ["DefectOrder", "KidConfusion"]),
+      rejects("task/request/order/structure-before-signature-001", "TASK_DEADLINE_INVALID", ["SEC-003", "TASK-004", "SIG-013", "TASK-019"], "deadline = issued_at and a signature by the wrong key: the structural defect is reported, the signature never checked", forged(DELEGATOR, CAROL, TASK_REQUEST_CT, enc(requestBody({ deadline: ISSUED }))), ["DefectOrder"]),
+      rejects("task/request/order/kid-before-signature-001", "COSE_KID_MISMATCH", ["SEC-003", "TASK-002", "SIG-013", "TASK-019"], "delegator ≠ kid and a signature by another key: the mismatch is reported", forged(DELEGATOR, CAROL, TASK_REQUEST_CT, enc(requestBody({ delegator: DAVE.did }))), ["DefectOrder", "KidConfusion"]),
     ],
   );
 
@@ -289,7 +289,7 @@ function build() {
       badResult("task/result/cross-kind/request-as-result-001", "COSE_CONTENT_TYPE_MISMATCH", ["TASK-012", "SIG-006"], "the delegator's own request presented as the result", { request: R1, result: R1.cose }, ["CrossKindReplay"]),
       badResult("task/result/cross-kind/receipt-as-result-001", "COSE_CONTENT_TYPE_MISMATCH", ["TASK-012", "SIG-006"], "the provider's receipt of the last tool step, whose output_hash is the output's, presented as the result", { request: R1, result: R1receipt.cose }, ["CrossKindReplay"]),
       badResult("task/result/cross-kind/result-payload-receipt-type-001", "COSE_CONTENT_TYPE_MISMATCH", ["TASK-012", "SIG-006"], "the result's payload signed by the provider under the tool-receipt content type", plain({}, { cose: (p) => signCose(PROVIDER, TOOL_RECEIPT_CT, p) }), ["CrossKindReplay"]),
-      badResult("task/result/order/structure-before-signature-001", "TASK_RESULT_STATUS_INCONSISTENT", ["SEC-003", "TASK-013"], "completed without output_hash and a signature by the wrong key: the structural defect is reported", plain(noOutput, { cose: (p) => forged(PROVIDER, CAROL, TASK_RESULT_CT, p) }), ["DefectOrder"]),
+      badResult("task/result/order/structure-before-signature-001", "TASK_RESULT_STATUS_INCONSISTENT", ["SEC-003", "TASK-013", "SIG-013", "TASK-019"], "completed without output_hash and a signature by the wrong key: the structural defect is reported", plain(noOutput, { cose: (p) => forged(PROVIDER, CAROL, TASK_RESULT_CT, p) }), ["DefectOrder"]),
     ],
   );
 

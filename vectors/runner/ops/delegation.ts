@@ -1,17 +1,12 @@
 // The delegation-policy operations of the corpus (vectors/README.md; spec
-// §10.1 to §10.4): checking a risk policy, the tiers a level requires, and
-// screening and ranking candidates (steps 3 and 4 of the procedure).
-//
-// The reference procedure (reference/src/delegation/delegate.ts) screens and
-// ranks inline, inside delegate(), with no pure function to call. The
-// operations below therefore apply the rule of TIER-001 and DLG-004 with the
-// same building blocks delegate() uses (tiersRequiredFor, the comparison of
-// reputations, positions and peer ids) and in the same order; once the
-// reference exports its ranking step, these operations should call it.
+// §10.1 to §10.4): checking a risk policy, the default risk class of a
+// capability, the tiers a level requires, and screening and ranking
+// candidates (steps 3 and 4 of the procedure, reference/src/delegation/rank.ts,
+// the functions delegate() itself calls).
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
-import { VerificationTier, VerificationTierSchema } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
-import { RiskPolicySchema, RiskRuleSchema, type RiskRule } from "../../../gen/ts/ap2p/v1/delegation_pb.js";
-import { checkRiskPolicy, tiersRequiredFor } from "../../../reference/src/delegation/policy.js";
+import { CapabilitySchema, VerificationTier, VerificationTierSchema } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
+import { RiskPolicySchema, RiskRuleSchema, TaskRisk, type RiskRule } from "../../../gen/ts/ap2p/v1/delegation_pb.js";
+import { checkRiskPolicy, defaultRisk, tiersRequiredFor } from "../../../reference/src/delegation/policy.js";
 import { rankCandidates, screenCandidate, type RankCandidate } from "../../../reference/src/delegation/rank.js";
 import type { Json, JsonObject, Operation } from "../reference-operations.js";
 import { count, object, objects, outcome, strings, text } from "./util.js";
@@ -37,6 +32,10 @@ const ruleOf = (obj: JsonObject): RiskRule => fromJson(RiskRuleSchema, object(ob
 /** risk-policy.*, delegation.* */
 export const DELEGATION_OPERATIONS: Readonly<Record<string, Operation>> = {
   "risk-policy.check": (inputs) => outcome(checkRiskPolicy(fromJson(RiskPolicySchema, object(inputs, "json") as JsonValue))),
+
+  // DLG-002 sets a floor (HIGH or above for an ACTION output), not a class, so
+  // the output says only whether the default class reaches it.
+  "delegation.default-risk": (inputs) => ({ result: "valid", output: { at_least_high: defaultRisk(fromJson(CapabilitySchema, object(inputs, "capability") as JsonValue)) >= TaskRisk.HIGH } }),
 
   "delegation.tiers": (inputs) => ({ result: "valid", output: { tiers: tiersRequiredFor(tierOf(text(inputs, "level"))).map(tierName) } }),
 

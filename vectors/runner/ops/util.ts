@@ -76,7 +76,7 @@ export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
 /** The outcome of a verdict, with the output made from its value when it is valid. */
 export function outcome<T>(verdict: Verdict<T>, output?: (value: T) => Json): Outcome {
-  if (!verdict.ok) return { result: "invalid", error: verdict.error.code };
+  if (!verdict.ok) return { result: "invalid", error: verdict.error.code, message: verdict.error.message };
   return output === undefined ? { result: "valid" } : { result: "valid", output: output(verdict.value) };
 }
 
