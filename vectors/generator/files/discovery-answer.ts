@@ -174,7 +174,7 @@ function build() {
     rejects("discovery-answer/window/too-long-001", "DISC_ANSWER_WINDOW_INVALID", W, "fresh_until = as_of + 300,001: longer than the protocol allows", answer({ freshUntil: AS_OF + 300_001n }), ask, ["AnswerFreshness"]),
     rejects("discovery-answer/time/from-future-001", "DISC_ANSWER_FROM_FUTURE", ["DISC-012", "DISC-015"], "now = as_of − skew − 1", honest, { query: Q, now: AS_OF - 5_001n }, ["ClockSkewEdge"]),
     rejects("discovery-answer/time/stale-001", "DISC_ANSWER_STALE", V, "now = fresh_until + skew", honest, { query: Q, now: FRESH + 5_000n }, ["ClockSkewEdge", "AnswerReplay"]),
-    rejects("discovery-answer/time/stale-next-day-001", "DISC_ANSWER_STALE", V, "the answer replayed a day later; its results have expired too, but step 8 comes first", honest, { query: Q, now: AS_OF + DAY }, ["AnswerReplay", "DefectOrder"]),
+    rejects("discovery-answer/time/stale-next-day-001", "DISC_ANSWER_STALE", ["DISC-016"], "the answer replayed a day later; its results have expired too, but step 8 comes first", honest, { query: Q, now: AS_OF + DAY }, ["AnswerReplay", "DefectOrder"]),
   ]);
 
   const noSkew = group("registry-answer.verify", "A client without clock-skew allowance (skew 0): the window as_of ≤ now < fresh_until, half open.", client(3_600_000n, 0n), [
@@ -219,7 +219,7 @@ function build() {
     rejects("discovery-answer/result/sharp-s-001", "DISC_ANSWER_RESULT_MISMATCH", ["DISC-009", "DISC-010", "DISC-015"], "intent STRASSE (token strasse) against the intent 'Straße reinigen': a registry that case-folds returned it", one(daveWith({ ...CAP_BARE, intents: ["Straße reinigen"] }), queryBody({ intent: "STRASSE" }, "strasse")), { query: queryBody({ intent: "STRASSE" }, "strasse"), now: NOW }, ["NonAsciiText", "ZeroScore"]),
     rejects("discovery-answer/result/kelvin-001", "DISC_ANSWER_RESULT_MISMATCH", ["DISC-009", "DISC-010", "DISC-015"], "intent kelvin against the intent '\u212aelvin scale' (Kelvin sign): a registry that used toLowerCase returned it", one(daveWith({ ...CAP_BARE, intents: ["\u212aelvin scale"] }), queryBody({ intent: "kelvin" }, "kelvin")), { query: queryBody({ intent: "kelvin" }, "kelvin"), now: NOW }, ["NonAsciiText", "ZeroScore"]),
     rejects("discovery-answer/result/duplicate-001", "DISC_ANSWER_DUPLICATE_RESULT", V, "TEST 2's result twice in a row", answer({ results: [r(ex2), r(ex2)] }), ask, ["DuplicateResult"]),
-    rejects("discovery-answer/result/duplicate-later-001", "DISC_ANSWER_DUPLICATE_RESULT", V, "TEST 2's result first and third: the repeat is reported (10c) before its order (10d)", answer({ results: [r(ex2), r(ex3), r(ex2)] }), ask, ["DuplicateResult", "DefectOrder"]),
+    rejects("discovery-answer/result/duplicate-later-001", "DISC_ANSWER_DUPLICATE_RESULT", ["DISC-016"], "TEST 2's result first and third: the repeat is reported (10c) before its order (10d)", answer({ results: [r(ex2), r(ex3), r(ex2)] }), ask, ["DuplicateResult", "DefectOrder"]),
     rejects("discovery-answer/result/two-descriptors-001", "DISC_ANSWER_DUPLICATE_RESULT", ["DISC-002", "DISC-015"], "TEST 3's seq 1 (capability 0, 1.1.0) and its seq 2 (capability 1, 1.2.0): two descriptors of one peer, each valid and matching, in order", answer({ results: [r(ex2), r(ex3), r(carol2, 1)] }), ask, ["DuplicateResult"]),
   ]);
 
@@ -242,13 +242,13 @@ function build() {
   };
   const D: FlagName[] = ["DefectOrder"];
   const defects = group("registry-answer.verify", "Answers with two defects, where the order of the table of §6.7 decides the code (DISC-016).", client(), [
-    rejects("discovery-answer/order-of-checks/unexpected-before-signature-001", "DISC_REGISTRY_UNEXPECTED", ["DISC-015", "DISC-016"], "the other registry as registry_id and kid, and a signature by the registry asked: step 3 comes before the signature", badSignature(answerBody(spec({ registryId: OTHER_REGISTRY.did })), OTHER_REGISTRY, REGISTRY), ask, [...D, "WrongSignature"]),
-    rejects("discovery-answer/order-of-checks/signature-before-query-001", "SIG_INVALID", ["DISC-015", "DISC-016"], "a query_hash of zeros and a signature over other bytes", badSignature(answerBody(spec({ queryHash: new Uint8Array(32) })), REGISTRY, OTHER_REGISTRY), ask, [...D, "WrongSignature"]),
-    rejects("discovery-answer/order-of-checks/query-before-window-001", "DISC_ANSWER_QUERY_MISMATCH", ["DISC-015", "DISC-016"], "the hash of another query and fresh_until = as_of", answer({ freshUntil: AS_OF }, exQuery({}, "example-again")), ask, D),
-    rejects("discovery-answer/order-of-checks/window-before-stale-001", "DISC_ANSWER_WINDOW_INVALID", ["DISC-015", "DISC-016"], "fresh_until = as_of, checked a day later", answer({ freshUntil: AS_OF }), { query: Q, now: AS_OF + DAY }, D),
-    rejects("discovery-answer/order-of-checks/stale-before-count-001", "DISC_ANSWER_STALE", ["DISC-015", "DISC-016"], "three results with total_matches 0, checked at fresh_until + skew", answer({ totalMatches: 0 }), { query: Q, now: FRESH + 5_000n }, D),
-    rejects("discovery-answer/order-of-checks/count-before-results-001", "DISC_ANSWER_TOO_MANY_RESULTS", ["DISC-015", "DISC-016"], "total_matches 2 and results out of order", answer({ results: [r(ex1), r(ex2), r(ex3)], totalMatches: 2 }), ask, D),
-    rejects("discovery-answer/order-of-checks/results-in-turn-001", "DISC_ANSWER_RESULT_INVALID", ["DISC-015", "DISC-016"], "the second result does not verify and the third names a capability that does not exist: results are checked in order", answer({ results: [r(ex2), r(tampered), r(ex1, 5)] }), ask, D),
+    rejects("discovery-answer/order-of-checks/unexpected-before-signature-001", "DISC_REGISTRY_UNEXPECTED", ["DISC-016"], "the other registry as registry_id and kid, and a signature by the registry asked: step 3 comes before the signature", badSignature(answerBody(spec({ registryId: OTHER_REGISTRY.did })), OTHER_REGISTRY, REGISTRY), ask, [...D, "WrongSignature"]),
+    rejects("discovery-answer/order-of-checks/signature-before-query-001", "SIG_INVALID", ["DISC-016"], "a query_hash of zeros and a signature over other bytes", badSignature(answerBody(spec({ queryHash: new Uint8Array(32) })), REGISTRY, OTHER_REGISTRY), ask, [...D, "WrongSignature"]),
+    rejects("discovery-answer/order-of-checks/query-before-window-001", "DISC_ANSWER_QUERY_MISMATCH", ["DISC-016"], "the hash of another query and fresh_until = as_of", answer({ freshUntil: AS_OF }, exQuery({}, "example-again")), ask, D),
+    rejects("discovery-answer/order-of-checks/window-before-stale-001", "DISC_ANSWER_WINDOW_INVALID", ["DISC-016"], "fresh_until = as_of, checked a day later", answer({ freshUntil: AS_OF }), { query: Q, now: AS_OF + DAY }, D),
+    rejects("discovery-answer/order-of-checks/stale-before-count-001", "DISC_ANSWER_STALE", ["DISC-016"], "three results with total_matches 0, checked at fresh_until + skew", answer({ totalMatches: 0 }), { query: Q, now: FRESH + 5_000n }, D),
+    rejects("discovery-answer/order-of-checks/count-before-results-001", "DISC_ANSWER_TOO_MANY_RESULTS", ["DISC-016"], "total_matches 2 and results out of order", answer({ results: [r(ex1), r(ex2), r(ex3)], totalMatches: 2 }), ask, D),
+    rejects("discovery-answer/order-of-checks/results-in-turn-001", "DISC_ANSWER_RESULT_INVALID", ["DISC-016"], "the second result does not verify and the third names a capability that does not exist: results are checked in order", answer({ results: [r(ex2), r(tampered), r(ex1, 5)] }), ask, D),
   ]);
 
   return {
