@@ -2,7 +2,6 @@
 // agents with chosen behaviours, and a transport that connects them, all on
 // one injected clock and one deterministic random source. Test utility, not
 // public API.
-import { create } from "@bufbuild/protobuf";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { VerificationTier } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { ProviderAgent, type ProviderBehaviour } from "../agent/provider.js";
@@ -121,4 +120,3 @@ export function delegatorOn(net: ReturnType<typeof network>, clock: () => bigint
   };
 }
 
-export { create };
