@@ -21,6 +21,7 @@ import { writeReports, type ReportFormat } from "./report/write.js";
 import { readRequirements } from "./requirements.js";
 import { readRoleTable } from "./roles.js";
 import { DEFAULT_RUN_OPTIONS, runCases, type RunOptions } from "./runner.js";
+import { scenarioCases } from "./scenarios/index.js";
 import { stdioLauncher } from "./stdio-transport.js";
 import { renderSummary } from "./summary.js";
 import type { Launcher } from "./transport.js";
@@ -124,7 +125,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ...unknownOps.map((op) => `operation ${op} has no role in spec §13.1; it is sent only to implementations that name it (DRV-005)`),
   ];
 
-  const all: Case[] = [...protocolCases(corpus.cases, roleOf), ...corpus.cases];
+  const all: Case[] = [...protocolCases(corpus.cases, roleOf), ...corpus.cases, ...scenarioCases(index)];
   const selected = all.filter((c) => anyOf(options.filter)(c.id));
   if (selected.length === 0) throw new UsageError(`--filter ${options.filter.join(",")} matches no case`);
 

@@ -13,6 +13,7 @@ import { REFERENCE_OPERATIONS, type JsonObject, type Outcome } from "../../../ve
 import { outcomeOf, type RequestBody } from "../testing/mini-driver.js";
 import { createDispatcher, withClock, type AdapterOperation, type Handler } from "./dispatch.js";
 import { DriverSession, parseRequest } from "./session.js";
+import { NODE_OPERATIONS } from "./nodes.js";
 
 const request = (id: bigint, body: RequestBody): DriverRequest => create(DriverRequestSchema, { id, body });
 const call = (id: bigint, operation: string, inputs: JsonObject = {}, shared: JsonObject = {}): DriverRequest =>
@@ -42,7 +43,7 @@ describe("the reference dispatcher", () => {
     expect(hello.roles).toContain(DriverRole.CODEC);
     expect(hello.roles).toContain(DriverRole.VERIFIER);
     // DRV-009: every operation is named, including those added to the table later.
-    expect(hello.operations).toEqual(Object.keys(REFERENCE_OPERATIONS).sort());
+    expect(hello.operations).toEqual([...Object.keys(REFERENCE_OPERATIONS), ...NODE_OPERATIONS].sort());
   });
 
   it("DRV-002: answers with driver protocol version 1 even when the harness speaks another", async () => {
@@ -214,7 +215,7 @@ describe("a driver session", () => {
 });
 
 describe("spec/13-conformance.md §13.1", () => {
-  it("gives every operation of the corpus exactly one role, and names no operation the corpus lacks", () => {
+  it("gives every operation of the corpus and every node operation exactly one role, and names no other operation", () => {
     const spec = readFileSync(join(ROOT, "spec", "13-conformance.md"), "utf8");
     const section = spec.slice(spec.indexOf("## 13.1"), spec.indexOf("## 13.2"));
     const roles = new Map<string, string[]>();
@@ -226,7 +227,8 @@ describe("spec/13-conformance.md §13.1", () => {
     const inCorpus = new Set(allTests().map((c) => c.group.operation));
     const problems = [
       ...[...inCorpus].filter((op) => roles.get(op)?.length !== 1).map((op) => `${op}: roles ${JSON.stringify(roles.get(op) ?? [])} in §13.1`),
-      ...[...roles.keys()].filter((op) => !inCorpus.has(op)).map((op) => `${op}: in §13.1 but no vector uses it`),
+      ...NODE_OPERATIONS.filter((op) => roles.get(op)?.length !== 1).map((op) => `${op}: roles ${JSON.stringify(roles.get(op) ?? [])} in §13.1`),
+      ...[...roles.keys()].filter((op) => !inCorpus.has(op) && !NODE_OPERATIONS.includes(op)).map((op) => `${op}: in §13.1 but no vector or node uses it`),
       ...[...inCorpus].filter((op) => !(op in REFERENCE_OPERATIONS)).map((op) => `${op}: the reference does not implement it`),
     ];
     expect(problems, "add new operations to the table of spec §13.1").toEqual([]);

@@ -14,6 +14,7 @@ import {
 } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { isAp2pError, isErrorCodeName } from "../../../reference/src/errors.js";
 import { REFERENCE_OPERATIONS, type Json, type JsonObject, type Outcome } from "../../../vectors/runner/reference-operations.js";
+import { nodeOperations } from "./nodes.js";
 
 /** The driver protocol version this adapter speaks (DRV-002). */
 export const DRIVER_PROTOCOL_VERSION = 1;
@@ -26,7 +27,11 @@ export type AdapterOperation = (inputs: JsonObject, shared: JsonObject) => Outco
 
 /** How a dispatcher presents itself and what it runs. */
 export interface DispatcherOptions {
-  /** The operations, by name; REFERENCE_OPERATIONS by default, read at each call so that later additions count. */
+  /**
+   * The operations, by name. By default REFERENCE_OPERATIONS, read at each
+   * call so that later additions count, and the session's node operations
+   * (a registry and a provider that keep their state for the session, §13.10).
+   */
   readonly operations?: Readonly<Record<string, AdapterOperation>>;
   /** The name in the hello result. */
   readonly name?: string;
@@ -109,8 +114,10 @@ function fromOutcome(id: bigint, outcome: Outcome): DriverResponse {
 /** Creates the reference dispatcher for one session. */
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const log = options.log ?? (() => {});
-  const operations = (): Readonly<Record<string, AdapterOperation>> => options.operations ?? REFERENCE_OPERATIONS;
   let clock: bigint | undefined;
+  // Node operations run on the session's test clock (DRV-007) and keep state for the session.
+  const nodes = nodeOperations(() => clock);
+  const operations = (): Readonly<Record<string, AdapterOperation>> => options.operations ?? { ...REFERENCE_OPERATIONS, ...nodes };
 
   async function call(id: bigint, c: OperationCall): Promise<DriverResponse> {
     const table = operations();
