@@ -3,20 +3,18 @@
 // their state between calls, so that the harness can play the other peers of
 // a behavioural scenario. Their clock is the session's test clock (DRV-007):
 // nothing here reads the machine's clock.
-import { create, fromJson, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CapabilitySchema, VerificationTier } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { QuerySchema } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { ProviderAgent } from "../../../reference/src/agent/provider.js";
 import { SHA256_TEST_CAPABILITY } from "../../../reference/src/canary/oracles.js";
-import { answerCanary } from "../../../reference/src/canary/response.js";
 import { didFromPublicKey } from "../../../reference/src/crypto/did-key.js";
 import { publicKeyFromSecret } from "../../../reference/src/crypto/ed25519.js";
 import { DEFAULT_POLICY } from "../../../reference/src/descriptor/policy.js";
 import { DEFAULT_REGISTRY_POLICY, type RegistryPolicy } from "../../../reference/src/discovery/policy.js";
 import { Registry } from "../../../reference/src/discovery/registry.js";
 import { misuse } from "../../../reference/src/errors.js";
-import { TaskReplayGuard } from "../../../reference/src/task/replay.js";
 import type { Json, JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
 
 type NodeOperation = (inputs: JsonObject) => Outcome | Promise<Outcome>;
@@ -99,7 +97,7 @@ function sha256Provider(secretKey: Uint8Array, clock: () => bigint): ProviderAge
 export function nodeOperations(clock: () => bigint | undefined): Readonly<Record<string, NodeOperation>> {
   const now = (): bigint => clock() ?? misuse("the test clock has not been set (send clock first)");
   let registry: { readonly node: Registry; readonly secretKey: Uint8Array; readonly id: string } | undefined;
-  let provider: { readonly agent: ProviderAgent; readonly secretKey: Uint8Array; readonly guard: TaskReplayGuard } | undefined;
+  let provider: { readonly agent: ProviderAgent } | undefined;
   const theRegistry = () => registry ?? misuse("no registry: call registry-node.reset first");
   const theProvider = () => provider ?? misuse("no provider: call provider-node.reset first");
 
@@ -133,7 +131,7 @@ export function nodeOperations(clock: () => bigint | undefined): Readonly<Record
     "provider-node.reset": (inputs) => {
       const secretKey = bytesOf(inputs, "secret_key");
       const agent = sha256Provider(secretKey, now);
-      provider = { agent, secretKey, guard: new TaskReplayGuard() };
+      provider = { agent };
       return { result: "valid", output: { peer_id: agent.peerId } };
     },
 
@@ -144,28 +142,18 @@ export function nodeOperations(clock: () => bigint | undefined): Readonly<Record
     },
 
     "provider-node.canary": (inputs) => {
-      const p = theProvider();
-      const challenge = bytesOf(inputs, "challenge");
-      const response = p.agent.answerCanary(challenge);
-      if (response !== undefined) return { result: "valid", output: { response: hex(response) } };
-      // The agent declines without saying why; the same check, run again, names the code (CAN-006 to CAN-009).
-      const why = answerCanary(p.secretKey, challenge, { bytes: new Uint8Array(0), mediaType: "application/octet-stream" }, now(), {
-        offered: [SHA256_TEST_CAPABILITY.capability],
-      });
-      return why.ok ? misuse("the provider declined a challenge it could answer") : { result: "invalid", error: why.error.code, message: why.error.message };
+      const response = theProvider().agent.answerCanary(bytesOf(inputs, "challenge"));
+      if (response === undefined) return misuse("the reference provider does not answer");
+      return response.ok ? { result: "valid", output: { response: hex(response.value) } } : { result: "invalid", error: response.error.code, message: response.error.message };
     },
 
     "provider-node.task": async (inputs) => {
-      const p = theProvider();
       const request = bytesOf(inputs, "request");
       const input = inputs["input"] === undefined ? undefined : bytesOf(inputs, "input");
-      // The agent keeps its own replay memory; this guard sees the same requests
-      // in the same order, so it refuses exactly what the agent refuses, and names the code (TASK-008 to TASK-011).
-      const checked = p.guard.accept(request, { now: now(), provider: p.agent.peerId, offered: [create(CapabilitySchema, SHA256_OFFER)], ...(input ? { input } : {}) });
-      if (!checked.ok) return { result: "invalid", error: checked.error.code, message: checked.error.message };
-      const done = await p.agent.handleTask(request, input);
-      if (done === undefined) misuse("the provider declined a request it had accepted");
-      const output: Json = { result: hex(done.result), ...(done.output ? { output: hex(done.output) } : {}) };
+      const reply = await theProvider().agent.handleTask(request, input);
+      if (reply === undefined) return misuse("the reference provider does not answer");
+      if (!reply.ok) return { result: "invalid", error: reply.error.code, message: reply.error.message };
+      const output: Json = { result: hex(reply.value.result), ...(reply.value.output ? { output: hex(reply.value.output) } : {}) };
       return { result: "valid", output };
     },
   };

@@ -15,10 +15,17 @@ import { sha256Bytes } from "../codec/hash.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { issueDescriptor, refreshDescriptor, type SignedDescriptor } from "../descriptor/issue.js";
+import type { Verdict } from "../errors.js";
 import type { Tool } from "../evidence/runner.js";
 import { signMessage } from "../signed/signed-message.js";
 import { executeTask } from "../task/execute.js";
 import { TaskReplayGuard } from "../task/replay.js";
+
+/** A provider's answer to a task request: the signed result, and the output when it is detached. */
+export interface TaskReply {
+  readonly result: Uint8Array;
+  readonly output?: Uint8Array;
+}
 
 /** How a provider behaves. Everything but "honest" is an attack the tiers should catch (§10.1). */
 export type ProviderBehaviour =
@@ -91,28 +98,35 @@ export class ProviderAgent {
     return this.current;
   }
 
-  /** Answers a canary challenge (§8.5); undefined when the provider does not answer. */
-  answerCanary(challengeBytes: Uint8Array): Uint8Array | undefined {
+  /**
+   * Answers a canary challenge (§8.5): the signed response, or the code the
+   * provider refuses the challenge with; undefined when it does not answer at all.
+   */
+  answerCanary(challengeBytes: Uint8Array): Verdict<Uint8Array> | undefined {
     if (this.behaviour === "silent") return undefined;
     const now = this.options.clock();
     // Peek at the input to compute the answer; answerCanary then checks the challenge itself (CAN-006 to CAN-009).
     const parsed = parseChallenge(challengeBytes);
-    if (!parsed.ok) return undefined;
+    if (!parsed.ok) return parsed;
     const { capability: c, input } = parsed.value.message;
     const offer = this.options.offers.find((o) => o.capability.namespace === c?.namespace && o.capability.id === c?.id && o.capability.version === c?.version);
     const lying = this.behaviour === "lacks-capability" || this.behaviour === "fails-canaries" || offer === undefined;
     const output = lying ? { bytes: new TextEncoder().encode("made-up answer"), mediaType: "application/octet-stream" } : offer.compute(input);
     const answer = answerCanary(this.options.secretKey, challengeBytes, output, now, { offered: this.offered });
-    return answer.ok ? answer.value.bytes : undefined;
+    return answer.ok ? { ok: true, value: answer.value.bytes } : answer;
   }
 
-  /** Runs a task request (§9.4–§9.6); undefined when the provider does not answer or refuses the request. */
-  async handleTask(requestBytes: Uint8Array, input?: Uint8Array): Promise<{ readonly result: Uint8Array; readonly output?: Uint8Array } | undefined> {
+  /**
+   * Runs a task request (§9.4–§9.6): the signed result (and the output when it
+   * is detached), or the code the provider refuses the request with; undefined
+   * when it does not answer at all.
+   */
+  async handleTask(requestBytes: Uint8Array, input?: Uint8Array): Promise<Verdict<TaskReply> | undefined> {
     if (this.behaviour === "silent") return undefined;
     const now = this.options.clock();
     // TASK-008 to TASK-011, TIER-002: checked, and remembered against replay.
     const checked = this.replay.accept(requestBytes, { now, provider: this.peerId, offered: this.offered, ...(input ? { input } : {}) });
-    if (!checked.ok) return undefined;
+    if (!checked.ok) return checked;
     const request = checked.value;
     const cap = request.message.capability!;
     const offer = this.options.offers.find((o) => o.capability.namespace === cap.namespace && o.capability.id === cap.id && o.capability.version === cap.version);
@@ -133,13 +147,13 @@ export class ProviderAgent {
         completedAt: this.options.clock(),
         ...(request.message.requiredTier === VerificationTier.EVIDENCE ? { evidence: this.stash } : {}),
       });
-      return { result: signMessage(TaskResultSchema, result, this.options.secretKey) };
+      return { ok: true, value: { result: signMessage(TaskResultSchema, result, this.options.secretKey) } };
     }
     const signed = await executeTask(this.options.secretKey, request, tools, {
       clock: this.options.clock,
       ...(this.options.attest ? { attest: this.options.attest } : {}),
     });
     if (this.behaviour === "forges-evidence" && signed.result.evidence !== undefined) this.stash = signed.result.evidence;
-    return { result: signed.bytes, ...(signed.detachedOutput ? { output: signed.detachedOutput } : {}) };
+    return { ok: true, value: { result: signed.bytes, ...(signed.detachedOutput ? { output: signed.detachedOutput } : {}) } };
   }
 }

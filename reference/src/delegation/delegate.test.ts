@@ -34,7 +34,7 @@ function scenario() {
 
 async function warmUpForger(s: ReturnType<typeof scenario>) {
   const warm = issueTaskRequest(keyFrom("someone"), { provider: s.forger.peerId, capability: SHA256_TEST_CAPABILITY.capability, input: INPUT, requiredTier: VerificationTier.EVIDENCE }, { now: s.clock(), timeoutMs: 30_000n, random: seededRandom("warm") });
-  expect(await s.forger.handleTask(warm.bytes)).toBeDefined();
+  expect((await s.forger.handleTask(warm.bytes))?.ok).toBe(true);
 }
 
 describe("the delegation procedure (spec/10-delegation.md §10.4)", () => {

@@ -96,11 +96,13 @@ export function network(providers: readonly ProviderAgent[], clock: () => bigint
     },
     canary: async (d, challenge) => {
       contacted.push(d.peerId);
-      return byPeer.get(d.peerId)?.answerCanary(challenge);
+      const answer = byPeer.get(d.peerId)?.answerCanary(challenge);
+      return answer?.ok ? answer.value : undefined;
     },
     task: async (d, request, detachedInput) => {
       contacted.push(d.peerId);
-      return byPeer.get(d.peerId)?.handleTask(request, detachedInput);
+      const reply = await byPeer.get(d.peerId)?.handleTask(request, detachedInput);
+      return reply?.ok ? reply.value : undefined;
     },
   };
   return { registry, registryId: didFromPublicKey(publicKeyFromSecret(registryKey)), transport, contacted };
