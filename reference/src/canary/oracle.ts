@@ -4,6 +4,7 @@
 // The same judgement serves explicit challenges and covert spot checks
 // (CAN-017, CAN-026).
 import { accept, misuse, reject, type Verdict } from "../errors.js";
+import { bytesEqual } from "../bytes.js";
 
 /** Content carried by a canary: bytes in a media type. */
 export interface CanaryContent {
@@ -60,9 +61,3 @@ export function checkCanaryOutput(oracle: CanaryOracle, output: CanaryContent): 
   return reject("CANARY_WRONG_OUTPUT", `the verifier's oracle rejects the ${output.bytes.length}-byte ${output.mediaType} output`, { path: "output" });
 }
 
-/** Byte equality. Not constant-time: an expected output is no secret once the provider has answered. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

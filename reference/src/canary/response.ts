@@ -10,7 +10,8 @@ import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { parseSignedMessageOrThrow, signMessage, type SignedMessage } from "../signed/signed-message.js";
 import { verifyChallenge, type CapabilityKey, type IssuedChallenge } from "./challenge.js";
-import { bytesEqual, judgeOutput, type CanaryContent, type CanaryOracle } from "./oracle.js";
+import { bytesEqual } from "../bytes.js";
+import { judgeOutput, type CanaryContent, type CanaryOracle } from "./oracle.js";
 
 /** Largest output a response can carry, in bytes (the schema's max_len). */
 export const MAX_CANARY_OUTPUT_BYTES = 16384;

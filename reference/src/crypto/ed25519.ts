@@ -33,6 +33,7 @@
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { accept, misuse, reject, type Verdict } from "../errors.js";
+import { bytesEqual } from "../bytes.js";
 
 // The synchronous noble API needs a SHA-512 implementation.
 ed.hashes.sha512 = sha512;
@@ -369,18 +370,12 @@ const privateKeys = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readon
 
 function nodePrivateKey(secretKey: Uint8Array): KeyObject {
   const cached = privateKeys.get(secretKey);
-  if (cached !== undefined && equalBytes(cached.bytes, secretKey)) return cached.key;
+  if (cached !== undefined && bytesEqual(cached.bytes, secretKey)) return cached.key;
   const key = nodeCrypto!.createPrivateKey({ key: Buffer.from(concat(PKCS8_PREFIX, secretKey)), format: "der", type: "pkcs8" });
   privateKeys.set(secretKey, { bytes: secretKey.slice(), key });
   return key;
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
-}
 
 /**
  * Signs a message with pure Ed25519 (RFC 8032 §5.1.6; SIG-012): deterministic,

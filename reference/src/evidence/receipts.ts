@@ -9,7 +9,7 @@ import { HASH_LENGTH, messageHash } from "../codec/hash.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { signMessage } from "../signed/signed-message.js";
-import { bytesEqual } from "../task/payload.js";
+import { bytesEqual } from "../bytes.js";
 
 /** Most receipts in one evidence package (the max_items of EvidencePackage.receipts). */
 export const MAX_RECEIPTS = 32;

@@ -12,7 +12,7 @@ import { Ap2pError, isAp2pError, toVerdict, type ErrorCodeName, type Verdict } f
 import { sha256Bytes } from "../codec/hash.js";
 import { checkSignatureOrThrow } from "../cose/sign1.js";
 import { parseSignedMessageOrThrow } from "../signed/signed-message.js";
-import { bytesEqual } from "../task/payload.js";
+import { bytesEqual } from "../bytes.js";
 import type { AttestationAppraisal, AttestationRegistry } from "./attestation/verifier.js";
 
 /** What to do with an attestation of a format the verifier does not know, when the request did not require one (EVD-016). */

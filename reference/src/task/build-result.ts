@@ -11,7 +11,8 @@ import { MAX_SIGN1_BYTES } from "../cose/sign1.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { signMessage } from "../signed/signed-message.js";
-import { bytesEqual, MAX_INLINE_PAYLOAD_BYTES } from "./payload.js";
+import { bytesEqual } from "../bytes.js";
+import { MAX_INLINE_PAYLOAD_BYTES } from "./payload.js";
 
 /** How a task ended, as the provider reports it. */
 export interface TaskOutcome {

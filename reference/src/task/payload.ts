@@ -4,17 +4,11 @@
 // hash has been checked.
 import { Ap2pError, toVerdict, type ErrorCodeName, type Verdict } from "../errors.js";
 import { sha256Bytes } from "../codec/hash.js";
+import { bytesEqual } from "../bytes.js";
 
 /** Largest inline input or output, in bytes (the max_len of TaskRequest.input and TaskResult.output). */
 export const MAX_INLINE_PAYLOAD_BYTES = 16384;
 
-/** Constant-shape comparison of two byte strings. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /** Throws Ap2pError with `code` unless SHA-256(bytes) is `expected`. */
 export function checkPayloadHashOrThrow(bytes: Uint8Array, expected: Uint8Array, code: ErrorCodeName, what: string, path?: string): void {

@@ -10,7 +10,8 @@ import { checkSignatureOrThrow } from "../cose/sign1.js";
 import { parseSignedMessageOrThrow, verifySignedMessage, type SignedMessage } from "../signed/signed-message.js";
 import { NO_ATTESTATION_VERIFIERS, type AttestationRegistry } from "../evidence/attestation/verifier.js";
 import { checkEvidenceOrThrow, type UnknownAttestationPolicy, type VerifiedEvidence } from "../evidence/verify.js";
-import { bytesEqual, checkPayloadHashOrThrow } from "./payload.js";
+import { bytesEqual } from "../bytes.js";
+import { checkPayloadHashOrThrow } from "./payload.js";
 import { checkTaskPolicy, DEFAULT_TASK_POLICY, type TaskPolicy } from "./policy.js";
 import { checkRequestStructureOrThrow } from "./verify-request.js";
 

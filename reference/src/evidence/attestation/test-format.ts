@@ -11,7 +11,7 @@ import { checkSignatureOrThrow } from "../../cose/sign1.js";
 import { didFromPublicKey } from "../../crypto/did-key.js";
 import { publicKeyFromSecret } from "../../crypto/ed25519.js";
 import { parseSignedMessageOrThrow, signMessage } from "../../signed/signed-message.js";
-import { bytesEqual } from "../../task/payload.js";
+import { bytesEqual } from "../../bytes.js";
 import type { AttestationVerifier } from "./verifier.js";
 
 /** The format identifier. */
