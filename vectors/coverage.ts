@@ -208,4 +208,5 @@ export const UNCITED_REQUIREMENTS: Readonly<Record<string, UncitedRequirement>> 
   "DRV-024": driver("conformance/harness/reference.test.ts"),
   "DRV-025": driver("conformance/harness/runner.test.ts", "conformance/harness/timing.test.ts"),
   "DRV-026": driver("conformance/harness/runner.test.ts"),
+  "DRV-027": driver("conformance/harness/session.test.ts", "conformance/adapters/reference/dispatch.test.ts"),
 };

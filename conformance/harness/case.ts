@@ -5,6 +5,8 @@
 // per sample. Behavioural scenarios, where the harness plays the other peers,
 // are further implementations of the same interface.
 
+import type { PeerCall } from "../../gen/ts/ap2p/v1/driver_pb.js";
+
 /** How strongly the specification asks for what a case checks (from the BCP 14 keyword of its requirements). */
 export type Level = "required" | "recommended" | "optional";
 
@@ -34,12 +36,21 @@ export type CallResult = (
   readonly elapsedMs: number;
 };
 
+/** What a peer the harness plays answers to a PeerCall: its bytes, or silence (it timed out). */
+export type PeerAnswer = { readonly payload: Uint8Array; readonly output?: Uint8Array } | "silent";
+
+/** Answers the PeerCalls an operation makes (§13.10); `call` is the PeerCall as received. */
+export type PeerHandler = (call: PeerCall) => Promise<PeerAnswer>;
+
 /** What a case may ask of the implementation under test. Calls reject with SessionLost when the session ends under them; cases let that propagate. */
 export interface CaseSession {
   /** The implementation as it introduced itself in this session. */
   readonly implementation: Implementation;
-  /** Performs one operation of the test-vector corpus (OperationCall). */
-  call(operation: string, inputsJson: string, sharedJson: string): Promise<CallResult>;
+  /**
+   * Performs one operation (OperationCall). The PeerCalls it makes go to
+   * `peers`; without a handler a PeerCall is a framing error (DRV-027).
+   */
+  call(operation: string, inputsJson: string, sharedJson: string, peers?: PeerHandler): Promise<CallResult>;
   /** Sets the implementation's clock (ClockSet, DRV requirements of spec §13). */
   setClock(nowMs: bigint): Promise<CallResult>;
   /** Adds a line to the case's transcript (shown for failing cases). */

@@ -14,7 +14,7 @@
 // crashes alone is the one charged. That keeps the set of failing cases the
 // same from run to run, which a baseline needs; a call in flight alone is
 // charged at once.
-import { FAILING_OUTCOMES, SessionLost, type CallResult, type Case, type CaseContext, type CaseSession, type CaseVerdict, type Implementation, type Outcome } from "./case.js";
+import { FAILING_OUTCOMES, SessionLost, type CallResult, type Case, type CaseContext, type CaseSession, type CaseVerdict, type Implementation, type Outcome, type PeerHandler } from "./case.js";
 import type { RequestBody } from "./protocol.js";
 import { isDeclared } from "./roles.js";
 import { DriverSession, type FrameSink, type Loss } from "./session.js";
@@ -332,8 +332,8 @@ class Runner {
     this.#inFlight.set(c, r);
     const sink: FrameSink = (dir, text) => this.#frame(r, dir, text);
     const deadlineMs = this.#callDeadline(c);
-    const request = async (body: RequestBody): Promise<CallResult> => {
-      const { id, answer } = session.send(body, sink);
+    const request = async (body: RequestBody, peers?: PeerHandler): Promise<CallResult> => {
+      const { id, answer } = session.send(body, sink, peers);
       if (r.settled) throw new SessionLost("the case has ended");
       this.#byRequest.set(id, r);
       r.timers.set(
@@ -366,7 +366,7 @@ class Runner {
     };
     const view: CaseSession = {
       implementation: session.implementation,
-      call: (operation, inputsJson, sharedJson) => request({ case: "call", value: { operation, inputsJson, sharedJson } } as RequestBody),
+      call: (operation, inputsJson, sharedJson, peers) => request({ case: "call", value: { operation, inputsJson, sharedJson } } as RequestBody, peers),
       setClock: (nowMs) => request({ case: "clock", value: { nowMs } } as RequestBody),
       note: (text) => this.#frame(r, "note", text),
     };

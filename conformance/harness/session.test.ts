@@ -39,6 +39,38 @@ const nextId = () => counter++;
 const call = (operation = "cbor.decode"): RequestBody => ({ case: "call", value: { operation, inputsJson: "{}", sharedJson: "{}" } }) as RequestBody;
 
 describe("driver sessions", () => {
+  it("DRV-027: a PeerCall is routed to the call's peers and answered with a PeerReply; the call keeps waiting for its answer", async () => {
+    const peerCall = (id: unknown, callId: number) => JSON.stringify({ id, peerCall: { callId: String(callId), peerId: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", kind: "PEER_CALL_KIND_QUERY", queryJson: "{}" } });
+    let callId: unknown;
+    const launcher = memoryLauncher((req) => {
+      if ("call" in req) return (callId = req["id"]), [peerCall(req["id"], 1)];
+      if ("peerReply" in req) return [ok(req["id"]), ok(callId)];
+      return polite(req);
+    });
+    const session = await DriverSession.open(launcher, hooks(), nextId, 1000);
+    const seen: string[] = [];
+    const answer = await session.send(call(), undefined, async (c) => (seen.push(c.queryJson), { payload: new Uint8Array([1, 2]) })).answer;
+    expect(answer.response.result.case).toBe("ok");
+    expect(seen).toEqual(["{}"]);
+    expect(launcher.sent.find((r) => "peerReply" in r)).toMatchObject({ peerReply: { callId: "1", payload: "AQI=" } });
+  });
+
+  it("DRV-027: a PeerCall during a call whose case plays no peers, or with a call_id used before, is a framing error", async () => {
+    const peerCall = (id: unknown, callId: number) => JSON.stringify({ id, peerCall: { callId: String(callId), peerId: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", kind: "PEER_CALL_KIND_TASK" } });
+    const losses: Loss[] = [];
+    const session = await DriverSession.open(memoryLauncher((req) => ("call" in req ? [peerCall(req["id"], 1)] : polite(req))), hooks(losses), nextId, 1000);
+    await expect(session.send(call()).answer).rejects.toThrow(/DRV-027/);
+    expect(losses[0]).toMatchObject({ kind: "framing" });
+    const again: Loss[] = [];
+    const twice = await DriverSession.open(
+      memoryLauncher((req) => ("call" in req ? [peerCall(req["id"], 7), peerCall(req["id"], 7)] : "peerReply" in req ? [] : polite(req))),
+      hooks(again),
+      nextId,
+      1000,
+    );
+    await expect(twice.send(call(), undefined, async () => "silent").answer).rejects.toThrow(/call_id 7 is zero or was used before/);
+  });
+
   it("DRV-001, DRV-013: hello first and alone, then the corpus clock T0 alone, before any call", async () => {
     const launcher = memoryLauncher(polite);
     const session = await DriverSession.open(launcher, hooks(), nextId, 1000);

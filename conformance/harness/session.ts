@@ -3,8 +3,8 @@
 // in whatever order they come (DRV requirements of spec §13). A session ends
 // at the first crash or framing error; the runner decides what that means
 // for the cases in flight and opens a new session for the rest.
-import type { DriverResponse } from "../../gen/ts/ap2p/v1/driver_pb.js";
-import { SessionLost, type Implementation } from "./case.js";
+import type { DriverResponse, PeerCall } from "../../gen/ts/ap2p/v1/driver_pb.js";
+import { SessionLost, type Implementation, type PeerHandler } from "./case.js";
 import { DRIVER_PROTOCOL_VERSION, HARNESS_NAME, HARNESS_VERSION } from "./version.js";
 import { decodeResponse, encodeRequest, quote, roleName, type RequestBody } from "./protocol.js";
 import { StartFailure, type Launcher, type Transport } from "./transport.js";
@@ -42,6 +42,8 @@ export interface SessionHooks {
 interface Pending {
   readonly kind: RequestBody["case"];
   readonly sink: FrameSink | undefined;
+  /** Answers the PeerCalls made during this request (a scenario's call only). */
+  readonly peers: PeerHandler | undefined;
   sentAt: number;
   resolve(r: Answer): void;
   reject(e: Error): void;
@@ -58,6 +60,7 @@ const RESULT_FOR: Record<string, readonly string[]> = {
   call: ["ok", "error", "unsupported", "skipped"],
   clock: ["ok", "error", "unsupported"],
   shutdown: ["ok"],
+  peerReply: ["ok"],
 };
 
 /** An open session with the implementation. */
@@ -69,6 +72,8 @@ export class DriverSession {
   #hooks: SessionHooks;
   #implementation: Implementation | undefined;
   #clockAnswer: string | undefined;
+  /** The call_ids of the session's PeerCalls, each allowed once (DRV-027). */
+  readonly #peerCallIds = new Set<bigint>();
 
   private constructor(
     hooks: SessionHooks,
@@ -164,12 +169,12 @@ export class DriverSession {
   }
 
   /** Sends one request; its answer resolves with the response, or rejects with SessionLost. */
-  send(body: RequestBody, sink?: FrameSink): { readonly id: bigint; readonly answer: Promise<Answer> } {
+  send(body: RequestBody, sink?: FrameSink, peers?: PeerHandler): { readonly id: bigint; readonly answer: Promise<Answer> } {
     const id = this.nextId();
     if (this.#dead || this.#transport === undefined) return { id, answer: Promise.reject(new SessionLost("the session has ended")) };
     const text = encodeRequest(id, body);
     const answer = new Promise<Answer>((resolve, reject) => {
-      const pending: Pending = { kind: body.case, sink, sentAt: 0, resolve, reject };
+      const pending: Pending = { kind: body.case, sink, peers, sentAt: 0, resolve, reject };
       this.#pending.set(id, pending);
       sink?.("sent", text);
       pending.sentAt = performance.now();
@@ -202,6 +207,10 @@ export class DriverSession {
       return;
     }
     pending.sink?.("received", text);
+    if (response.result.case === "peerCall") {
+      this.#onPeerCall(pending, response.result.value, text);
+      return;
+    }
     const allowed = RESULT_FOR[pending.kind ?? ""] ?? [];
     if (!allowed.includes(response.result.case ?? "")) {
       this.#lose("framing", `a ${pending.kind} request answered with "${response.result.case}" (expected ${allowed.join(" or ")}): ${quote(text)}`, response.id);
@@ -209,6 +218,32 @@ export class DriverSession {
     }
     this.#pending.delete(response.id);
     pending.resolve({ response, elapsedMs: receivedAt - pending.sentAt });
+  }
+
+  /**
+   * DRV-027: a PeerCall is not an answer. It is only allowed during a call
+   * whose case plays peers, with a call_id new to the session; the peer's
+   * reply goes back as a PeerReply request and the call keeps waiting.
+   */
+  #onPeerCall(pending: Pending, call: PeerCall, text: string): void {
+    const handler = pending.peers;
+    if (handler === undefined) {
+      this.#lose("framing", `DRV-027: a PeerCall during a ${pending.kind} request whose case plays no peers: ${quote(text)}`);
+      return;
+    }
+    if (call.callId === 0n || this.#peerCallIds.has(call.callId)) {
+      this.#lose("framing", `DRV-027: a PeerCall whose call_id ${call.callId} is zero or was used before in the session: ${quote(text)}`);
+      return;
+    }
+    this.#peerCallIds.add(call.callId);
+    void handler(call)
+      .catch(() => "silent" as const)
+      .then((answer) => {
+        if (this.#dead) return;
+        const value = answer === "silent" ? { callId: call.callId, silent: true } : { callId: call.callId, payload: answer.payload, ...(answer.output ? { output: answer.output } : {}) };
+        // A lost session rejects the reply's answer too; the call's own rejection reports it.
+        this.send({ case: "peerReply", value } as RequestBody, pending.sink).answer.catch(() => {});
+      });
   }
 
   #lose(kind: "crash" | "framing", message: string, id?: bigint): void {

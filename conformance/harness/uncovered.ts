@@ -9,8 +9,7 @@
 export interface Uncovered {
   /**
    * scenario: needs a behavioural scenario in which the harness plays other
-   * peers and that no scenario of scenarios/ has yet (the delegator's, which
-   * needs the implementation to call back into peers the harness plays);
+   * peers and that no scenario of scenarios/ has yet;
    * session: checked on every exchange of every session rather than by one
    * case, so a violation shows as a framing error, crash or warning of
    * whatever case is in flight;
@@ -22,14 +21,6 @@ export interface Uncovered {
 
 /** The list. Keep it short and true. */
 export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
-  "DLG-005": {
-    kind: "scenario",
-    reason: "Stopping at the first passing candidate and within max_attempts is a delegator's conduct towards providers the harness would have to play.",
-  },
-  "DLG-006": {
-    kind: "scenario",
-    reason: "Which providers a delegator attests to depends on whom it contacted during a delegation the harness would have to play.",
-  },
   "DLG-007": {
     kind: "scenario",
     reason: "Rejecting a result without attestation happens inside a delegation, after the harness (as provider) has returned the result.",

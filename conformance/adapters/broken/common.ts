@@ -62,10 +62,10 @@ export async function runBroken(name: string, m: Misbehaviour): Promise<void> {
   const log = (text: string): void => void process.stderr.write(`broken/${name}: ${text}\n`);
   const dispatcher = createDispatcher({ name: `broken-${name}`, log });
   let calls = 0;
-  const handler: Handler = async (request) => {
+  const handler: Handler = async (request, emit) => {
     if (request.body.case === "call") calls++;
     const seen = calls;
-    const response = await dispatcher.handle(request);
+    const response = await dispatcher.handle(request, emit);
     if (response === undefined || m.answer === undefined) return response;
     return m.answer(request, response, seen);
   };

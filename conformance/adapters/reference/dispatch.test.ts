@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DriverRequestSchema, DriverResponseSchema, DriverRole, type DriverRequest, type DriverResponse } from "../../../gen/ts/ap2p/v1/driver_pb.js";
+import { DriverRequestSchema, DriverResponseSchema, DriverRole, PeerCallKind, type DriverRequest, type DriverResponse } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { ROOT, allTests } from "../../../vectors/corpus.js";
 import { disagreement } from "../../../vectors/runner/compare.js";
 import { REFERENCE_OPERATIONS, type JsonObject, type Outcome } from "../../../vectors/runner/reference-operations.js";
@@ -34,6 +34,31 @@ const text = (r: DriverRequest): string => toJsonString(DriverRequestSchema, r);
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the reference dispatcher", () => {
+  it("DRV-027: an operation's peer calls go out as PeerCalls with the call's id and unique call_ids; a PeerReply for no waiting call is an error", async () => {
+    const emitted: DriverResponse[] = [];
+    const dispatcher = createDispatcher({
+      operations: {
+        twice: async (_i, _s, context) => {
+          const a = await context!.peer({ peerId: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", kind: PeerCallKind.CANARY, payload: new Uint8Array([1]) });
+          const b = await context!.peer({ peerId: "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", kind: PeerCallKind.TASK, payload: new Uint8Array([2]) });
+          return { result: "valid", output: { a: a === undefined ? "silent" : Buffer.from(a.payload).toString("hex"), b: b === undefined ? "silent" : "answered" } };
+        },
+      },
+    });
+    const answer = dispatcher.handle(call(9n, "twice"), (r) => emitted.push(r));
+    await tick();
+    expect(emitted.map((r) => [r.id, r.result.case])).toEqual([[9n, "peerCall"]]);
+    const first = emitted[0]!.result.value as { callId: bigint };
+    expect((await dispatcher.handle(request(10n, { case: "peerReply", value: { callId: first.callId, payload: new Uint8Array([0xab]) } })))?.result.case).toBe("ok");
+    await tick();
+    const second = emitted[1]!.result.value as { callId: bigint };
+    expect(second.callId).not.toBe(first.callId);
+    expect((await dispatcher.handle(request(11n, { case: "peerReply", value: { callId: second.callId, silent: true } })))?.result.case).toBe("ok");
+    expect(JSON.parse(((await answer)!.result.value as { outputJson: string }).outputJson)).toEqual({ a: "ab", b: "silent" });
+    const stale = await dispatcher.handle(request(12n, { case: "peerReply", value: { callId: second.callId, silent: true } }));
+    expect(stale?.result).toMatchObject({ case: "error", value: { code: "INVALID_ARGUMENT" } });
+  });
+
   it("DRV-001: answers hello with a hello result naming the implementation, every role and every reference operation", async () => {
     const response = await createDispatcher().handle(request(1n, { case: "hello", value: { driverProtocolVersion: 1 } }));
     expect(response?.id).toBe(1n);

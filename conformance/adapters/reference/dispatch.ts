@@ -8,6 +8,7 @@ import {
   DriverHelloResultSchema,
   DriverResponseSchema,
   DriverRole,
+  PeerCallKind,
   type DriverRequest,
   type DriverResponse,
   type OperationCall,
@@ -19,11 +20,33 @@ import { nodeOperations } from "./nodes.js";
 /** The driver protocol version this adapter speaks (DRV-002). */
 export const DRIVER_PROTOCOL_VERSION = 1;
 
-/** Answers one request; undefined means "never answer" (only deliberately broken implementations do that). */
-export type Handler = (request: DriverRequest) => Promise<DriverResponse | undefined>;
+/**
+ * Answers one request; undefined means "never answer" (only deliberately
+ * broken implementations do that). `emit` sends a message that is not the
+ * answer, before it: the PeerCalls of an operation that calls peers the
+ * harness plays (§13.10).
+ */
+export type Handler = (request: DriverRequest, emit?: (response: DriverResponse) => void) => Promise<DriverResponse | undefined>;
+
+/** What a peer the harness plays answered: its bytes, or nothing (it was silent). */
+export type PeerAnswer = { readonly payload: Uint8Array; readonly output?: Uint8Array } | undefined;
+
+/** A call to a peer the harness plays (a PeerCall without its id). */
+export interface PeerRequest {
+  readonly peerId: string;
+  readonly kind: PeerCallKind;
+  readonly queryJson?: string;
+  readonly payload?: Uint8Array;
+  readonly input?: Uint8Array;
+}
+
+/** What an operation may do besides computing: call the peers the harness plays (DRV-027). */
+export interface OperationContext {
+  readonly peer: (call: PeerRequest) => Promise<PeerAnswer>;
+}
 
 /** An operation as the adapter runs it: the corpus operations are synchronous, later ones may not be. */
-export type AdapterOperation = (inputs: JsonObject, shared: JsonObject) => Outcome | Promise<Outcome>;
+export type AdapterOperation = (inputs: JsonObject, shared: JsonObject, context?: OperationContext) => Outcome | Promise<Outcome>;
 
 /** How a dispatcher presents itself and what it runs. */
 export interface DispatcherOptions {
@@ -119,7 +142,26 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const nodes = nodeOperations(() => clock);
   const operations = (): Readonly<Record<string, AdapterOperation>> => options.operations ?? { ...REFERENCE_OPERATIONS, ...nodes };
 
-  async function call(id: bigint, c: OperationCall): Promise<DriverResponse> {
+  // DRV-027: the PeerCalls waiting for their PeerReply, by call_id, unique for the session.
+  const waiting = new Map<bigint, (answer: PeerAnswer) => void>();
+  let nextCallId = 0n;
+  const contextFor = (id: bigint, emit: ((response: DriverResponse) => void) | undefined): OperationContext => ({
+    peer: (p) => {
+      if (emit === undefined) return Promise.reject(new Error("this transport cannot call peers"));
+      const callId = ++nextCallId;
+      return new Promise<PeerAnswer>((resolve) => {
+        waiting.set(callId, resolve);
+        emit(
+          respond(id, {
+            case: "peerCall",
+            value: { callId, peerId: p.peerId, kind: p.kind, queryJson: p.queryJson ?? "", payload: p.payload ?? new Uint8Array(), input: p.input ?? new Uint8Array() },
+          }),
+        );
+      });
+    },
+  });
+
+  async function call(id: bigint, c: OperationCall, emit: ((response: DriverResponse) => void) | undefined): Promise<DriverResponse> {
     const table = operations();
     const op = Object.hasOwn(table, c.operation) ? table[c.operation] : undefined;
     if (op === undefined) return unsupported(id, `operation "${c.operation}" is not implemented`);
@@ -132,7 +174,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       return errorResponse(id, "INVALID_ARGUMENT", `cannot read the call: ${(e as Error).message}`);
     }
     try {
-      return fromOutcome(id, await op(inputs, shared));
+      return fromOutcome(id, await op(inputs, shared, contextFor(id, emit)));
     } catch (e) {
       // Caller misuse surfaces as INVALID_ARGUMENT, as in runReference; anything
       // else is a fault of the adapter or the reference, reported as such (DRV-014).
@@ -143,7 +185,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     }
   }
 
-  const handle: Handler = async (request) => {
+  const handle: Handler = async (request, emit) => {
     const id = request.id;
     switch (request.body.case) {
       case "hello":
@@ -163,7 +205,15 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
         clock = request.body.value.nowMs;
         return okResponse(id);
       case "call":
-        return call(id, request.body.value);
+        return call(id, request.body.value, emit);
+      case "peerReply": {
+        const reply = request.body.value;
+        const resolve = waiting.get(reply.callId);
+        if (resolve === undefined) return errorResponse(id, "INVALID_ARGUMENT", `no peer call ${reply.callId} is waiting for a reply`);
+        waiting.delete(reply.callId);
+        resolve(reply.silent ? undefined : { payload: reply.payload, ...(reply.output.length > 0 ? { output: reply.output } : {}) });
+        return okResponse(id);
+      }
       case "shutdown":
         return okResponse(id);
       default:

@@ -1,5 +1,5 @@
 // The stateful node operations of the reference adapter (spec/13-conformance.md
-// §13.10): a registry and a provider that live for the session and keep
+// §13.10): a registry and a provider that live for the session, and a delegator whose peers the harness plays, and keep
 // their state between calls, so that the harness can play the other peers of
 // a behavioural scenario. Their clock is the session's test clock (DRV-007):
 // nothing here reads the machine's clock.
@@ -16,8 +16,10 @@ import { DEFAULT_REGISTRY_POLICY, type RegistryPolicy } from "../../../reference
 import { Registry } from "../../../reference/src/discovery/registry.js";
 import { misuse } from "../../../reference/src/errors.js";
 import type { Json, JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
+import { DELEGATE, delegateOperation } from "./delegator.js";
+import type { OperationContext } from "./dispatch.js";
 
-type NodeOperation = (inputs: JsonObject) => Outcome | Promise<Outcome>;
+type NodeOperation = (inputs: JsonObject, shared?: JsonObject, context?: OperationContext) => Outcome | Promise<Outcome>;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
@@ -156,6 +158,9 @@ export function nodeOperations(clock: () => bigint | undefined): Readonly<Record
       const output: Json = { result: hex(reply.value.result), ...(reply.value.output ? { output: hex(reply.value.output) } : {}) };
       return { result: "valid", output };
     },
+
+    // A delegator keeps no state between calls: each delegation is whole, its peers played by the harness.
+    [DELEGATE]: (inputs, _shared, context) => delegateOperation(inputs, now(), context ?? misuse("this session cannot call peers")),
   };
 }
 

@@ -101,7 +101,8 @@ export class DriverSession {
       return;
     }
     // DRV-003: each answer goes out when it is ready, carrying its request's id.
-    const task: Promise<void> = this.handler(request).then(
+    const emit = (response: DriverResponse): void => this.io.send(responseText(response));
+    const task: Promise<void> = this.handler(request, emit).then(
       (response) => {
         if (response !== undefined) this.io.send(responseText(response));
       },

@@ -1,15 +1,15 @@
 // Behavioural scenarios (spec §13.10): cases in which the harness plays the
 // other peers of a conversation with a node the implementation runs for the
-// session (a registry, a provider). A scenario is a script of steps; each
-// step calls one node operation or moves the test clock, and states exactly
-// what it expects. The first step that disagrees fails the case with a
+// session (a registry, a provider, a delegator whose peers the harness
+// plays). A scenario is a script of steps; each step calls one node
+// operation or moves the test clock, and states exactly what it expects. The first step that disagrees fails the case with a
 // message naming the step. The harness signs what its peers send with fixed
 // test keys and checks what the implementation returns with the reference
 // verifiers: the harness is the reference's, so it reuses its code.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { didFromPublicKey } from "../../../reference/src/crypto/did-key.js";
 import { publicKeyFromSecret } from "../../../reference/src/crypto/ed25519.js";
-import type { Case, CaseSession, CaseVerdict, Level } from "../case.js";
+import type { Case, CaseSession, CaseVerdict, Level, PeerHandler } from "../case.js";
 import { strongest, type RequirementIndex } from "../requirements.js";
 import { CORPUS_CLOCK_MS } from "../session.js";
 
@@ -72,6 +72,11 @@ export class Steps {
     this.session.note(this.#step);
   }
 
+  /** Adds a line to the case's transcript. */
+  note(text: string): void {
+    this.session.note(text);
+  }
+
   get current(): string {
     return this.#step;
   }
@@ -93,9 +98,9 @@ export class Steps {
     this.now = nowMs;
   }
 
-  /** Calls a node operation and returns its answer: its output, or its error code. */
-  async call(operation: string, inputs: JsonObject): Promise<{ readonly ok: JsonObject } | { readonly error: string; readonly message: string }> {
-    const r = await this.session.call(operation, JSON.stringify(inputs), "{}");
+  /** Calls a node operation and returns its answer: its output, or its error code. Its PeerCalls go to `peers` (§13.10). */
+  async call(operation: string, inputs: JsonObject, peers?: PeerHandler): Promise<{ readonly ok: JsonObject } | { readonly error: string; readonly message: string }> {
+    const r = await this.session.call(operation, JSON.stringify(inputs), "{}", peers);
     if (r.kind === "unsupported" || r.kind === "skipped") throw new NotRun(r.kind, `${this.#step}: ${operation} was answered ${r.kind}: ${r.reason}`);
     if (r.kind === "error") return { error: r.code, message: r.message };
     let output: unknown;
@@ -109,8 +114,8 @@ export class Steps {
   }
 
   /** Calls a node operation that must succeed; returns its output. */
-  async ok(operation: string, inputs: JsonObject, why: string): Promise<JsonObject> {
-    const r = await this.call(operation, inputs);
+  async ok(operation: string, inputs: JsonObject, why: string, peers?: PeerHandler): Promise<JsonObject> {
+    const r = await this.call(operation, inputs, peers);
     if ("error" in r) this.fail(`expected ${why}; ${operation} answered error ${r.error}${r.message ? `: ${r.message}` : ""}`, r.error);
     return r.ok;
   }

@@ -4,11 +4,11 @@
 // prove nothing.
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { DriverRequestSchema } from "../../../gen/ts/ap2p/v1/driver_pb.js";
+import { DriverRequestSchema, type DriverResponse } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { createDispatcher, type AdapterOperation, type Dispatcher } from "../../adapters/reference/dispatch.js";
 import { nodeOperations } from "../../adapters/reference/nodes.js";
 import type { Outcome } from "../../../vectors/runner/reference-operations.js";
-import type { CallResult, CaseSession, CaseVerdict } from "../case.js";
+import type { CallResult, CaseSession, CaseVerdict, PeerHandler } from "../case.js";
 import { defaultRequirementsFile } from "../paths.js";
 import type { RequestBody } from "../protocol.js";
 import { readRequirements } from "../requirements.js";
@@ -28,8 +28,19 @@ function sessionWith(mutate: Mutation = (ops) => ops, declared: readonly string[
   const ops = mutate({ ...nodeOperations(clock) }, clock);
   dispatcher = createDispatcher({ operations: ops });
   let id = 0n;
-  const send = async (body: RequestBody): Promise<CallResult> => {
-    const response = await dispatcher!.handle(create(DriverRequestSchema, { id: ++id, body }));
+  const send = async (body: RequestBody, peers?: PeerHandler): Promise<CallResult> => {
+    // PeerCalls go to the scenario's peers, and their answers back as PeerReply requests (DRV-027).
+    const emit = (response: DriverResponse): void => {
+      if (response.result.case !== "peerCall") throw new Error(`unexpected ${response.result.case} before the answer`);
+      const call = response.result.value;
+      if (peers === undefined) throw new Error("a PeerCall during a call that plays no peers");
+      void peers(call).then(async (answer) => {
+        const value = answer === "silent" ? { callId: call.callId, silent: true } : { callId: call.callId, ...answer };
+        const ack = await dispatcher!.handle(create(DriverRequestSchema, { id: ++id, body: { case: "peerReply", value } }));
+        if (ack?.result.case !== "ok") throw new Error(`a PeerReply answered ${ack?.result.case}`);
+      });
+    };
+    const response = await dispatcher!.handle(create(DriverRequestSchema, { id: ++id, body }), emit);
     const r = response!.result;
     switch (r.case) {
       case "ok":
@@ -43,8 +54,8 @@ function sessionWith(mutate: Mutation = (ops) => ops, declared: readonly string[
     }
   };
   return {
-    implementation: { name: "test", version: "0", roles: ["registry", "provider"], operations: [...declared] },
-    call: (operation, inputsJson, sharedJson) => send({ case: "call", value: { operation, inputsJson, sharedJson } } as RequestBody),
+    implementation: { name: "test", version: "0", roles: ["registry", "provider", "delegator"], operations: [...declared] },
+    call: (operation, inputsJson, sharedJson, peers) => send({ case: "call", value: { operation, inputsJson, sharedJson } } as RequestBody, peers),
     setClock: (nowMs) => send({ case: "clock", value: { nowMs } } as RequestBody),
     note: () => {},
   };
@@ -55,7 +66,7 @@ const run = (id: string, mutate?: Mutation): Promise<CaseVerdict> => byId(id).ru
 /** Wraps one operation: `f` sees the reference's outcome and the inputs, and returns what the broken node answers. */
 function wrap(ops: Record<string, AdapterOperation>, name: string, f: (outcome: Outcome, inputs: Record<string, unknown>) => Outcome): Record<string, AdapterOperation> {
   const inner = ops[name]!;
-  return { ...ops, [name]: async (inputs, shared) => f(await inner(inputs, shared), inputs) };
+  return { ...ops, [name]: async (inputs, shared, context) => f(await inner(inputs, shared, context), inputs) };
 }
 
 describe("behavioural scenarios", () => {
@@ -70,6 +81,9 @@ describe("behavioural scenarios", () => {
       "scenario/provider/canary-wrong-provider-001",
       "scenario/provider/task-evidence-001",
       "scenario/provider/task-replay-001",
+      "scenario/delegator/fallback-001",
+      "scenario/delegator/forged-evidence-001",
+      "scenario/delegator/budget-001",
     ]);
     for (const c of cases) {
       expect(c.requirements.filter((r) => !index.has(r)), c.id).toEqual([]);
@@ -174,6 +188,43 @@ describe("behavioural scenarios", () => {
     });
     expect(v).toMatchObject({ outcome: "fail", observed: "valid" });
     expect(v.message).toMatch(/^step 3 \(send the same request again 1 s later\): expected error TASK_REPLAYED/);
+  });
+
+  /** Changes the delegator's inputs before the reference delegator sees them. */
+  const delegatorWith = (change: (inputs: Record<string, unknown>) => Record<string, unknown>): Mutation => (ops) => ({
+    ...ops,
+    "delegator-node.delegate": (inputs, shared, context) => ops["delegator-node.delegate"]!(change(inputs) as typeof inputs, shared, context),
+  });
+
+  it("TIER-004, DLG-003: forged-evidence-001 and fallback-001 fail against a delegator that does not require evidence", async () => {
+    // At MEDIUM the delegator sends canaries but asks for no evidence, so the forger's made-up output passes.
+    const canaryOnly = delegatorWith((inputs) => ({ ...inputs, risk: "TASK_RISK_MEDIUM" }));
+    const forged = await run("scenario/delegator/forged-evidence-001", canaryOnly);
+    expect(forged).toMatchObject({ outcome: "fail", observed: "valid" });
+    expect(forged.message).toMatch(/^step 2 \(delegate a HIGH-risk task\): the delegation accepted the forger's result/);
+    const fallback = await run("scenario/delegator/fallback-001", canaryOnly);
+    expect(fallback.outcome).toBe("fail");
+    expect(fallback.message).toMatch(/chose forger with error "", not the honest provider/);
+    // At LOW it sends no canary at all: a task to a provider that was not sent one first fails the scenario.
+    const noCanary = await run("scenario/delegator/fallback-001", delegatorWith((inputs) => ({ ...inputs, risk: "TASK_RISK_LOW" })));
+    expect(noCanary.message).toMatch(/forger was sent a task without a canary first/);
+  });
+
+  it("DLG-005, CAN-030: budget-001 fails against a delegator that ignores max_attempts", async () => {
+    const v = await run("scenario/delegator/budget-001", delegatorWith(({ policy: _ignored, ...inputs }) => inputs));
+    expect(v.outcome).toBe("fail");
+    expect(v.message).toMatch(/^step 2 \(delegate a HIGH-risk task with max_attempts 1\): the delegation ended with chosen honest and error "", not DELEGATION_FAILED/);
+  });
+
+  it("DLG-006: budget-001 fails against a delegator that attests a provider it never contacted", async () => {
+    const v = await run("scenario/delegator/budget-001", (ops) =>
+      wrap(ops, "delegator-node.delegate", (o) => {
+        const out = o.output as { attested: string[] };
+        return { result: "valid", output: { ...out, attested: [...out.attested, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"] } };
+      }),
+    );
+    expect(v.outcome).toBe("fail");
+    expect(v.message).toMatch(/outcome attestations about did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK, which were sent no canary and no task \(DLG-006\)/);
   });
 
   it("a node operation answered unsupported makes the scenario unsupported, not failed", async () => {

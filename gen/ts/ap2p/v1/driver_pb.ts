@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ap2p/v1/driver.proto.
  */
 export const file_ap2p_v1_driver: GenFile = /*@__PURE__*/
-  fileDesc("ChRhcDJwL3YxL2RyaXZlci5wcm90bxIHYXAycC52MSJ1CgtEcml2ZXJIZWxsbxInChdkcml2ZXJfcHJvdG9jb2xfdmVyc2lvbhgBIAEoDUIGirUYAggBEhwKDGhhcm5lc3NfbmFtZRgCIAEoCUIGirUYAhhAEh8KD2hhcm5lc3NfdmVyc2lvbhgDIAEoCUIGirUYAhhAItYBChFEcml2ZXJIZWxsb1Jlc3VsdBInChdkcml2ZXJfcHJvdG9jb2xfdmVyc2lvbhgBIAEoDUIGirUYAggBEiUKE2ltcGxlbWVudGF0aW9uX25hbWUYAiABKAlCCIq1GAQIARhAEiYKFmltcGxlbWVudGF0aW9uX3ZlcnNpb24YAyABKAlCBoq1GAIYQBIsCgVyb2xlcxgEIAMoDjITLmFwMnAudjEuRHJpdmVyUm9sZUIIirUYBCAGQAESGwoKb3BlcmF0aW9ucxgFIAMoCUIHirUYAyCAAiJsCg1PcGVyYXRpb25DYWxsEhsKCW9wZXJhdGlvbhgBIAEoCUIIirUYBAgBGEASHgoLaW5wdXRzX2pzb24YAiABKAlCCYq1GAUYgICAAhIeCgtzaGFyZWRfanNvbhgDIAEoCUIJirUYBRiAgIACIiIKCENsb2NrU2V0EhYKBm5vd19tcxgBIAEoBEIGirUYAggBIgoKCFNodXRkb3duIsUBCg1Ecml2ZXJSZXF1ZXN0EhIKAmlkGAEgASgEQgaKtRgCCAESJQoFaGVsbG8YAiABKAsyFC5hcDJwLnYxLkRyaXZlckhlbGxvSAASJgoEY2FsbBgDIAEoCzIWLmFwMnAudjEuT3BlcmF0aW9uQ2FsbEgAEiIKBWNsb2NrGAQgASgLMhEuYXAycC52MS5DbG9ja1NldEgAEiUKCHNodXRkb3duGAUgASgLMhEuYXAycC52MS5TaHV0ZG93bkgAQgYKBGJvZHkiLQoLT3BlcmF0aW9uT2sSHgoLb3V0cHV0X2pzb24YASABKAlCCYq1GAUYgICAAiJVCg5PcGVyYXRpb25FcnJvchIpCgRjb2RlGAEgASgJQhuKtRgXCAEYQCoRXltBLVpdW0EtWjAtOV9dKiQSGAoHbWVzc2FnZRgCIAEoCUIHirUYAxiAICImCgtVbnN1cHBvcnRlZBIXCgZyZWFzb24YASABKAlCB4q1GAMYgAgiIgoHU2tpcHBlZBIXCgZyZWFzb24YASABKAlCB4q1GAMYgAgi+wEKDkRyaXZlclJlc3BvbnNlEhIKAmlkGAEgASgEQgaKtRgCCAESKwoFaGVsbG8YAiABKAsyGi5hcDJwLnYxLkRyaXZlckhlbGxvUmVzdWx0SAASIgoCb2sYAyABKAsyFC5hcDJwLnYxLk9wZXJhdGlvbk9rSAASKAoFZXJyb3IYBCABKAsyFy5hcDJwLnYxLk9wZXJhdGlvbkVycm9ySAASKwoLdW5zdXBwb3J0ZWQYBSABKAsyFC5hcDJwLnYxLlVuc3VwcG9ydGVkSAASIwoHc2tpcHBlZBgGIAEoCzIQLmFwMnAudjEuU2tpcHBlZEgAQggKBnJlc3VsdCrBAQoKRHJpdmVyUm9sZRIbChdEUklWRVJfUk9MRV9VTlNQRUNJRklFRBAAEhUKEURSSVZFUl9ST0xFX0NPREVDEAESFgoSRFJJVkVSX1JPTEVfU0lHTkVSEAISGAoURFJJVkVSX1JPTEVfVkVSSUZJRVIQAxIYChREUklWRVJfUk9MRV9SRUdJU1RSWRAEEhgKFERSSVZFUl9ST0xFX1BST1ZJREVSEAUSGQoVRFJJVkVSX1JPTEVfREVMRUdBVE9SEAZiBnByb3RvMw", [file_ap2p_v1_options]);
+  fileDesc("ChRhcDJwL3YxL2RyaXZlci5wcm90bxIHYXAycC52MSJ1CgtEcml2ZXJIZWxsbxInChdkcml2ZXJfcHJvdG9jb2xfdmVyc2lvbhgBIAEoDUIGirUYAggBEhwKDGhhcm5lc3NfbmFtZRgCIAEoCUIGirUYAhhAEh8KD2hhcm5lc3NfdmVyc2lvbhgDIAEoCUIGirUYAhhAItYBChFEcml2ZXJIZWxsb1Jlc3VsdBInChdkcml2ZXJfcHJvdG9jb2xfdmVyc2lvbhgBIAEoDUIGirUYAggBEiUKE2ltcGxlbWVudGF0aW9uX25hbWUYAiABKAlCCIq1GAQIARhAEiYKFmltcGxlbWVudGF0aW9uX3ZlcnNpb24YAyABKAlCBoq1GAIYQBIsCgVyb2xlcxgEIAMoDjITLmFwMnAudjEuRHJpdmVyUm9sZUIIirUYBCAGQAESGwoKb3BlcmF0aW9ucxgFIAMoCUIHirUYAyCAAiJsCg1PcGVyYXRpb25DYWxsEhsKCW9wZXJhdGlvbhgBIAEoCUIIirUYBAgBGEASHgoLaW5wdXRzX2pzb24YAiABKAlCCYq1GAUYgICAAhIeCgtzaGFyZWRfanNvbhgDIAEoCUIJirUYBRiAgIACIiIKCENsb2NrU2V0EhYKBm5vd19tcxgBIAEoBEIGirUYAggBIgoKCFNodXRkb3duImsKCVBlZXJSZXBseRIXCgdjYWxsX2lkGAEgASgEQgaKtRgCCAESGgoHcGF5bG9hZBgCIAEoDEIJirUYBRiAgIACEhkKBm91dHB1dBgDIAEoDEIJirUYBRiAgIACEg4KBnNpbGVudBgEIAEoCCLvAQoNRHJpdmVyUmVxdWVzdBISCgJpZBgBIAEoBEIGirUYAggBEiUKBWhlbGxvGAIgASgLMhQuYXAycC52MS5Ecml2ZXJIZWxsb0gAEiYKBGNhbGwYAyABKAsyFi5hcDJwLnYxLk9wZXJhdGlvbkNhbGxIABIiCgVjbG9jaxgEIAEoCzIRLmFwMnAudjEuQ2xvY2tTZXRIABIlCghzaHV0ZG93bhgFIAEoCzIRLmFwMnAudjEuU2h1dGRvd25IABIoCgpwZWVyX3JlcGx5GAYgASgLMhIuYXAycC52MS5QZWVyUmVwbHlIAEIGCgRib2R5Ii0KC09wZXJhdGlvbk9rEh4KC291dHB1dF9qc29uGAEgASgJQgmKtRgFGICAgAIiVQoOT3BlcmF0aW9uRXJyb3ISKQoEY29kZRgBIAEoCUIbirUYFwgBGEAqEV5bQS1aXVtBLVowLTlfXSokEhgKB21lc3NhZ2UYAiABKAlCB4q1GAMYgCAiJgoLVW5zdXBwb3J0ZWQSFwoGcmVhc29uGAEgASgJQgeKtRgDGIAIIiIKB1NraXBwZWQSFwoGcmVhc29uGAEgASgJQgeKtRgDGIAIIusBCghQZWVyQ2FsbBIXCgdjYWxsX2lkGAEgASgEQgaKtRgCCAESRQoHcGVlcl9pZBgCIAEoCUI0irUYMAgBGIABKileZGlkOmtleTp6Nk1rWzEtOUEtSEotTlAtWmEta20tel17NDMsNDR9JBIrCgRraW5kGAMgASgOMhUuYXAycC52MS5QZWVyQ2FsbEtpbmRCBoq1GAIIARIcCgpxdWVyeV9qc29uGAQgASgJQgiKtRgEGICABBIaCgdwYXlsb2FkGAUgASgMQgmKtRgFGICAgAISGAoFaW5wdXQYBiABKAxCCYq1GAUYgICAAiKjAgoORHJpdmVyUmVzcG9uc2USEgoCaWQYASABKARCBoq1GAIIARIrCgVoZWxsbxgCIAEoCzIaLmFwMnAudjEuRHJpdmVySGVsbG9SZXN1bHRIABIiCgJvaxgDIAEoCzIULmFwMnAudjEuT3BlcmF0aW9uT2tIABIoCgVlcnJvchgEIAEoCzIXLmFwMnAudjEuT3BlcmF0aW9uRXJyb3JIABIrCgt1bnN1cHBvcnRlZBgFIAEoCzIULmFwMnAudjEuVW5zdXBwb3J0ZWRIABIjCgdza2lwcGVkGAYgASgLMhAuYXAycC52MS5Ta2lwcGVkSAASJgoJcGVlcl9jYWxsGAcgASgLMhEuYXAycC52MS5QZWVyQ2FsbEgAQggKBnJlc3VsdCrBAQoKRHJpdmVyUm9sZRIbChdEUklWRVJfUk9MRV9VTlNQRUNJRklFRBAAEhUKEURSSVZFUl9ST0xFX0NPREVDEAESFgoSRFJJVkVSX1JPTEVfU0lHTkVSEAISGAoURFJJVkVSX1JPTEVfVkVSSUZJRVIQAxIYChREUklWRVJfUk9MRV9SRUdJU1RSWRAEEhgKFERSSVZFUl9ST0xFX1BST1ZJREVSEAUSGQoVRFJJVkVSX1JPTEVfREVMRUdBVE9SEAYqfAoMUGVlckNhbGxLaW5kEh4KGlBFRVJfQ0FMTF9LSU5EX1VOU1BFQ0lGSUVEEAASGAoUUEVFUl9DQUxMX0tJTkRfUVVFUlkQARIZChVQRUVSX0NBTExfS0lORF9DQU5BUlkQAhIXChNQRUVSX0NBTExfS0lORF9UQVNLEANiBnByb3RvMw", [file_ap2p_v1_options]);
 
 /**
  * DriverHello opens a session: the harness says which protocol it speaks.
@@ -182,6 +182,53 @@ export const ShutdownSchema: GenMessage<Shutdown> = /*@__PURE__*/
   messageDesc(file_ap2p_v1_driver, 4);
 
 /**
+ * PeerReply is what a peer the harness plays answered to a PeerCall
+ * (§13.10): the bytes it would have sent on the network, or silence.
+ *
+ * @generated from message ap2p.v1.PeerReply
+ */
+export type PeerReply = Message<"ap2p.v1.PeerReply"> & {
+  /**
+   * The call_id of the PeerCall answered; it MUST be one the implementation
+   * is waiting for (DRV-027).
+   *
+   * @generated from field: uint64 call_id = 1;
+   */
+  callId: bigint;
+
+  /**
+   * The peer's signed answer: a registry answer for PEER_CALL_KIND_QUERY, a
+   * canary response for PEER_CALL_KIND_CANARY, a task result for
+   * PEER_CALL_KIND_TASK (COSE_Sign1 bytes). Empty when silent is set.
+   *
+   * @generated from field: bytes payload = 2;
+   */
+  payload: Uint8Array;
+
+  /**
+   * The task's output when the result carries it detached (§9); empty otherwise.
+   *
+   * @generated from field: bytes output = 3;
+   */
+  output: Uint8Array;
+
+  /**
+   * The peer did not answer in time: the implementation treats the call as
+   * timed out.
+   *
+   * @generated from field: bool silent = 4;
+   */
+  silent: boolean;
+};
+
+/**
+ * Describes the message ap2p.v1.PeerReply.
+ * Use `create(PeerReplySchema)` to create a new message.
+ */
+export const PeerReplySchema: GenMessage<PeerReply> = /*@__PURE__*/
+  messageDesc(file_ap2p_v1_driver, 5);
+
+/**
  * DriverRequest is one message from the harness.
  *
  * @generated from message ap2p.v1.DriverRequest
@@ -231,6 +278,14 @@ export type DriverRequest = Message<"ap2p.v1.DriverRequest"> & {
      */
     value: Shutdown;
     case: "shutdown";
+  } | {
+    /**
+     * Answers a PeerCall the implementation made during an operation.
+     *
+     * @generated from field: ap2p.v1.PeerReply peer_reply = 6;
+     */
+    value: PeerReply;
+    case: "peerReply";
   } | { case: undefined; value?: undefined };
 };
 
@@ -239,7 +294,7 @@ export type DriverRequest = Message<"ap2p.v1.DriverRequest"> & {
  * Use `create(DriverRequestSchema)` to create a new message.
  */
 export const DriverRequestSchema: GenMessage<DriverRequest> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 5);
+  messageDesc(file_ap2p_v1_driver, 6);
 
 /**
  * OperationOk is a successful operation: the input was valid, or the output
@@ -261,7 +316,7 @@ export type OperationOk = Message<"ap2p.v1.OperationOk"> & {
  * Use `create(OperationOkSchema)` to create a new message.
  */
 export const OperationOkSchema: GenMessage<OperationOk> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 6);
+  messageDesc(file_ap2p_v1_driver, 7);
 
 /**
  * OperationError is an input the implementation rejected.
@@ -289,7 +344,7 @@ export type OperationError = Message<"ap2p.v1.OperationError"> & {
  * Use `create(OperationErrorSchema)` to create a new message.
  */
 export const OperationErrorSchema: GenMessage<OperationError> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 7);
+  messageDesc(file_ap2p_v1_driver, 8);
 
 /**
  * Unsupported says the implementation does not implement what was asked.
@@ -310,7 +365,7 @@ export type Unsupported = Message<"ap2p.v1.Unsupported"> & {
  * Use `create(UnsupportedSchema)` to create a new message.
  */
 export const UnsupportedSchema: GenMessage<Unsupported> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 8);
+  messageDesc(file_ap2p_v1_driver, 9);
 
 /**
  * Skipped says the implementation chose not to run this call (for example,
@@ -332,7 +387,70 @@ export type Skipped = Message<"ap2p.v1.Skipped"> & {
  * Use `create(SkippedSchema)` to create a new message.
  */
 export const SkippedSchema: GenMessage<Skipped> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 9);
+  messageDesc(file_ap2p_v1_driver, 10);
+
+/**
+ * PeerCall is a message the implementation sends, during an operation, to
+ * a peer the harness plays (§13.10): a delegator's query, challenge or task
+ * request. It is not an answer: the harness answers it with a PeerReply and
+ * keeps waiting for the operation's own answer.
+ *
+ * @generated from message ap2p.v1.PeerCall
+ */
+export type PeerCall = Message<"ap2p.v1.PeerCall"> & {
+  /**
+   * Identifies the call within the session; no two PeerCalls of a session
+   * have the same (DRV-027).
+   *
+   * @generated from field: uint64 call_id = 1;
+   */
+  callId: bigint;
+
+  /**
+   * The peer called: the registry's or the provider's did:key.
+   *
+   * @generated from field: string peer_id = 2;
+   */
+  peerId: string;
+
+  /**
+   * What is sent.
+   *
+   * @generated from field: ap2p.v1.PeerCallKind kind = 3;
+   */
+  kind: PeerCallKind;
+
+  /**
+   * For PEER_CALL_KIND_QUERY: the Query (spec §6) in the proto3 JSON
+   * mapping, as text; empty otherwise.
+   *
+   * @generated from field: string query_json = 4;
+   */
+  queryJson: string;
+
+  /**
+   * For PEER_CALL_KIND_CANARY the signed challenge, for PEER_CALL_KIND_TASK
+   * the signed task request (COSE_Sign1 bytes); empty for a query.
+   *
+   * @generated from field: bytes payload = 5;
+   */
+  payload: Uint8Array;
+
+  /**
+   * For PEER_CALL_KIND_TASK: the task's input when the request carries it
+   * detached (§9); empty otherwise.
+   *
+   * @generated from field: bytes input = 6;
+   */
+  input: Uint8Array;
+};
+
+/**
+ * Describes the message ap2p.v1.PeerCall.
+ * Use `create(PeerCallSchema)` to create a new message.
+ */
+export const PeerCallSchema: GenMessage<PeerCall> = /*@__PURE__*/
+  messageDesc(file_ap2p_v1_driver, 11);
 
 /**
  * DriverResponse is one message from the implementation, answering the
@@ -393,6 +511,15 @@ export type DriverResponse = Message<"ap2p.v1.DriverResponse"> & {
      */
     value: Skipped;
     case: "skipped";
+  } | {
+    /**
+     * Not an answer: a call to a peer the harness plays, made during the
+     * operation whose request has this id (DRV-027).
+     *
+     * @generated from field: ap2p.v1.PeerCall peer_call = 7;
+     */
+    value: PeerCall;
+    case: "peerCall";
   } | { case: undefined; value?: undefined };
 };
 
@@ -401,7 +528,7 @@ export type DriverResponse = Message<"ap2p.v1.DriverResponse"> & {
  * Use `create(DriverResponseSchema)` to create a new message.
  */
 export const DriverResponseSchema: GenMessage<DriverResponse> = /*@__PURE__*/
-  messageDesc(file_ap2p_v1_driver, 10);
+  messageDesc(file_ap2p_v1_driver, 12);
 
 /**
  * DriverRole is a part of the protocol an implementation can play.
@@ -464,4 +591,45 @@ export enum DriverRole {
  */
 export const DriverRoleSchema: GenEnum<DriverRole> = /*@__PURE__*/
   enumDesc(file_ap2p_v1_driver, 0);
+
+/**
+ * PeerCallKind is what a delegator sends to another peer (spec §10.4).
+ *
+ * @generated from enum ap2p.v1.PeerCallKind
+ */
+export enum PeerCallKind {
+  /**
+   * Not set; not allowed.
+   *
+   * @generated from enum value: PEER_CALL_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A query to the registry (spec §6); query_json carries it.
+   *
+   * @generated from enum value: PEER_CALL_KIND_QUERY = 1;
+   */
+  QUERY = 1,
+
+  /**
+   * A canary challenge to a provider (spec §8); payload carries it.
+   *
+   * @generated from enum value: PEER_CALL_KIND_CANARY = 2;
+   */
+  CANARY = 2,
+
+  /**
+   * A task request to a provider (spec §9); payload carries it.
+   *
+   * @generated from enum value: PEER_CALL_KIND_TASK = 3;
+   */
+  TASK = 3,
+}
+
+/**
+ * Describes the enum ap2p.v1.PeerCallKind.
+ */
+export const PeerCallKindSchema: GenEnum<PeerCallKind> = /*@__PURE__*/
+  enumDesc(file_ap2p_v1_driver, 1);
 
