@@ -10,7 +10,7 @@ export { encodeCanonical, compareBytes } from "./cbor/encode.js";
 export { decodeCanonical, MESSAGE_PROFILE } from "./cbor/decode.js";
 export { toDiagnostic } from "./cbor/diagnostic.js";
 export { CborTag, DEFAULT_LIMITS } from "./cbor/value.js";
-export type { CborLimits, CborMap, CborValue } from "./cbor/value.js";
+export type { CborLimits, CborMap, CborValue, MapKeyKind } from "./cbor/value.js";
 export type { ScanProfile } from "./cbor/scan.js";
 export { encodeMessage, decodeMessage } from "./codec/message-codec.js";
 export { messageToCbor } from "./codec/to-cbor.js";
@@ -41,9 +41,10 @@ export type { DescriptorPolicy } from "./descriptor/policy.js";
 export { Registry } from "./discovery/registry.js";
 export type { PublishOutcome, QueryOutcome, RankedMatch, SweepOutcome } from "./discovery/registry.js";
 export { signRegistryAnswer, verifyRegistryAnswer } from "./discovery/answer.js";
-export type { AnswerContent, AnswerContext as RegistryAnswerContext, VerifiedAnswer, VerifiedResult } from "./discovery/answer.js";
+export type { AnswerContent, AnswerContext as RegistryAnswerContext, AnswerResult, VerifiedAnswer, VerifiedResult } from "./discovery/answer.js";
 export { compileQuery, parseQuery } from "./discovery/query.js";
 export type { CompiledQuery } from "./discovery/query.js";
+export type { CapabilityFacts } from "./discovery/match.js";
 export { capabilityFacts, idMatches, intentScore, isAvailableAt, matchCapability, versionMatches } from "./discovery/match.js";
 export { compareKeys, sortKey } from "./discovery/rank.js";
 export type { SortKey } from "./discovery/rank.js";
@@ -52,29 +53,33 @@ export { DEFAULT_ANSWER_POLICY, DEFAULT_REGISTRY_POLICY, MAX_ANSWER_FRESHNESS_MS
 export type { AnswerPolicy, RegistryPolicy } from "./discovery/policy.js";
 export { handlePublish, handleQuery } from "./discovery/wire.js";
 export { TokenBucket } from "./discovery/limits.js";
+export type { BucketRule } from "./discovery/limits.js";
 
 // Tier 1: reputation (spec/07-reputation.md)
 export { attestCanaryFailure, attestTask, isPositiveOutcome, issueAttestation, parseAttestation, verifyAttestation } from "./reputation/attestation.js";
 export type { AttestationContent, AttestationContext as OutcomeAttestationContext, SignedAttestation, VerifiedAttestation } from "./reputation/attestation.js";
 export { betaScore, computeReputation, priorScore, reputationOf } from "./reputation/score.js";
 export type { ProviderReputation } from "./reputation/score.js";
+export type { CapabilityScope } from "./reputation/evidence.js";
 export { DEFAULT_REPUTATION_PARAMS, PPM } from "./reputation/params.js";
 export type { ReputationParams } from "./reputation/params.js";
 export { decayWeight } from "./reputation/decay.js";
 
 // Tier 2: canaries and fallback (spec/08-canaries.md)
 export { issueChallenge, parseChallenge, verifyChallenge } from "./canary/challenge.js";
-export type { CapabilityKey, ChallengeParams, IssuedChallenge, ReceivedChallenge } from "./canary/challenge.js";
+export type { CapabilityKey, ChallengeContext, ChallengeParams, IssuedChallenge, ReceivedChallenge } from "./canary/challenge.js";
 export { answerCanary, parseCanaryResponse, verifyCanaryResponse } from "./canary/response.js";
 export type { AnswerContext as CanaryAnswerContext, ResponseExpectation, SignedCanaryResponse, VerifiedCanaryResponse } from "./canary/response.js";
 export { CanaryVerifier } from "./canary/verifier.js";
+export type { CanaryVerifierOptions, TimedOutChallenge } from "./canary/verifier.js";
 export { failureMemory, nextCandidate, recordAttempt, runFallback, runFallbackAsync } from "./canary/fallback.js";
-export type { FallbackAttempt, FallbackPlan, FallbackResult, FallbackStep } from "./canary/fallback.js";
+export type { AttemptOutcome, FallbackAttempt, FallbackOptions, FallbackPlan, FallbackResult, FallbackStep } from "./canary/fallback.js";
 export { checkCanaryOutput, checkedOutput, expectedOutput, judgeOutput } from "./canary/oracle.js";
 export type { CanaryContent, CanaryOracle } from "./canary/oracle.js";
 export { FACTOR_TEST_CAPABILITY, REVERSE_TEST_CAPABILITY, SHA256_TEST_CAPABILITY, TEST_CAPABILITIES, testCapability } from "./canary/oracles.js";
 export type { TestCapability } from "./canary/oracles.js";
 export { minimumCanaryRatePpm } from "./canary/rate.js";
+export type { CanaryRateInputs } from "./canary/rate.js";
 
 // Tier 3: tasks and evidence (spec/09-tasks-and-evidence.md)
 export { issueTaskRequest } from "./task/issue-request.js";
@@ -92,14 +97,16 @@ export { DEFAULT_TASK_POLICY } from "./task/policy.js";
 export type { TaskPolicy } from "./task/policy.js";
 export { checkDetachedInput, checkDetachedOutput } from "./task/payload.js";
 export { ReceiptChain, signReceipt } from "./evidence/receipts.js";
+export type { ChainAnchor, SignedReceipt, ToolStep } from "./evidence/receipts.js";
 export { TraceRecorder } from "./evidence/trace.js";
 export { runToolChain } from "./evidence/runner.js";
-export type { Tool } from "./evidence/runner.js";
+export type { Tool, ToolChainOutcome } from "./evidence/runner.js";
 export { buildEvidencePackage } from "./evidence/package.js";
+export type { EvidenceContent } from "./evidence/package.js";
 export { verifyEvidencePackage } from "./evidence/verify.js";
-export type { VerifiedEvidence } from "./evidence/verify.js";
+export type { EvidenceCheckContext, UnknownAttestationPolicy, VerifiedEvidence } from "./evidence/verify.js";
 export { attestationChallenge, attestationRegistry, NO_ATTESTATION_VERIFIERS } from "./evidence/attestation/verifier.js";
-export type { AttestationRegistry, AttestationVerifier } from "./evidence/attestation/verifier.js";
+export type { AttestationAppraisal, AttestationContext as PlatformAttestationContext, AttestationRegistry, AttestationVerifier } from "./evidence/attestation/verifier.js";
 export { issueTestAttestation, TEST_ATTESTATION_FORMAT, TEST_ATTESTATION_ROOT_DID, testAttestationVerifier } from "./evidence/attestation/test-format.js";
 
 // Tier negotiation, risk policy and delegation (spec/10-delegation.md)
@@ -109,4 +116,23 @@ export type { RankCandidate } from "./delegation/rank.js";
 export { delegate } from "./delegation/delegate.js";
 export type { CanarySource, DelegationOutcome, DelegationTask, Delegator, DelegatorTransport } from "./delegation/delegate.js";
 export { ProviderAgent } from "./agent/provider.js";
-export type { OfferedCapability, ProviderAgentOptions, ProviderBehaviour } from "./agent/provider.js";
+export type { OfferedCapability, ProviderAgentOptions, ProviderBehaviour, TaskReply } from "./agent/provider.js";
+
+// Wire messages, enums and schemas generated from schemas/proto/ap2p/v1 (spec/03-data-model.md).
+// The schemas are what encodeMessage, decodeMessage and create() take.
+export { SignatureInfoSchema, SignedObjectSchema } from "../../gen/ts/ap2p/v1/signing_pb.js";
+export type { SignatureInfo, SignedObject } from "../../gen/ts/ap2p/v1/signing_pb.js";
+export { AvailabilityWindowSchema, CapabilityDescriptorSchema, CapabilitySchema, ConstraintsSchema, EndpointSchema, IoSpecSchema, Modality, ModalitySchema, PriceSchema, PriceUnit, PriceUnitSchema, Transport, TransportSchema, VerificationTier, VerificationTierSchema } from "../../gen/ts/ap2p/v1/descriptor_pb.js";
+export type { AvailabilityWindow, Capability, CapabilityDescriptor, Constraints, Endpoint, IoSpec, Price } from "../../gen/ts/ap2p/v1/descriptor_pb.js";
+export { MatchMode, MatchModeSchema, PublishChange, PublishChangeSchema, PublishRequestSchema, PublishResponseSchema, QueryRequestSchema, QueryResponseSchema, QuerySchema, RegistryAnswerSchema, RegistryResultSchema } from "../../gen/ts/ap2p/v1/discovery_pb.js";
+export type { PublishRequest, PublishResponse, Query, QueryRequest, QueryResponse, RegistryAnswer, RegistryResult } from "../../gen/ts/ap2p/v1/discovery_pb.js";
+export { Outcome, OutcomeAttestationSchema, OutcomeSchema } from "../../gen/ts/ap2p/v1/reputation_pb.js";
+export type { OutcomeAttestation } from "../../gen/ts/ap2p/v1/reputation_pb.js";
+export { CanaryChallengeSchema, CanaryResponseSchema } from "../../gen/ts/ap2p/v1/canary_pb.js";
+export type { CanaryChallenge, CanaryResponse } from "../../gen/ts/ap2p/v1/canary_pb.js";
+export { CapabilityRefSchema, TaskRequestSchema, TaskResultSchema, TaskStatus, TaskStatusSchema } from "../../gen/ts/ap2p/v1/task_pb.js";
+export type { CapabilityRef, TaskRequest, TaskResult } from "../../gen/ts/ap2p/v1/task_pb.js";
+export { AttestationBindingSchema, EvidencePackageSchema, PlatformAttestationSchema, TestAttestationClaimsSchema, ToolReceiptSchema, TraceEventSchema } from "../../gen/ts/ap2p/v1/evidence_pb.js";
+export type { AttestationBinding, EvidencePackage, PlatformAttestation, TestAttestationClaims, ToolReceipt, TraceEvent } from "../../gen/ts/ap2p/v1/evidence_pb.js";
+export { DelegationAttemptSchema, DelegationReportSchema, DelegationStage, DelegationStageSchema, RiskPolicySchema, RiskRuleSchema, TaskRisk, TaskRiskSchema } from "../../gen/ts/ap2p/v1/delegation_pb.js";
+export type { DelegationAttempt, DelegationReport, RiskPolicy, RiskRule } from "../../gen/ts/ap2p/v1/delegation_pb.js";

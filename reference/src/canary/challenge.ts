@@ -80,7 +80,28 @@ function checkMaxWindow(maxWindowMs: bigint | undefined): bigint {
   return max;
 }
 
-/** Signs a new challenge for one provider (CAN-001 to CAN-005). */
+/**
+ * Signs a new challenge for one provider (CAN-001 to CAN-005).
+ *
+ * @example
+ * ```ts
+ * import { randomBytes } from "node:crypto";
+ * import { issueChallenge, REVERSE_TEST_CAPABILITY } from "ap2p";
+ *
+ * const random = (n: number) => new Uint8Array(randomBytes(n));
+ * const input = REVERSE_TEST_CAPABILITY.sampleInput(random);
+ * const challenge = issueChallenge(verifierSecretKey, {
+ *   provider: providerDid,
+ *   capability: REVERSE_TEST_CAPABILITY.capability,
+ *   input: { bytes: input, mediaType: REVERSE_TEST_CAPABILITY.inputMediaType },
+ *   now,
+ *   windowMs: 5_000n,
+ *   random,
+ * });
+ * // send challenge.bytes; keep challenge and REVERSE_TEST_CAPABILITY.oracle(input) for verifyCanaryResponse
+ * ```
+ * @see spec/08-canaries.md §8.3 (issuing a challenge)
+ */
 export function issueChallenge(secretKey: Uint8Array, params: ChallengeParams): IssuedChallenge {
   const { provider, capability, input, now, windowMs, random } = params;
   const nonceBytes = params.nonceBytes ?? DEFAULT_NONCE_BYTES;

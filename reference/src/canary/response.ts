@@ -139,6 +139,16 @@ export function checkTimeAndOutputOrThrow(r: CanaryResponse, challenge: CanaryCh
  * The verifier side, without replay memory: every check of §8.7 except 6c.
  * Use CanaryVerifier to also reject a second answer to the same challenge
  * (CAN-019). Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * import { verifyCanaryResponse } from "ap2p";
+ *
+ * const verdict = verifyCanaryResponse(responseBytes, { challenge, oracle, now });
+ * if (!verdict.ok) console.log(verdict.error.code); // e.g. "CANARY_WRONG_OUTPUT" or "CANARY_RESPONSE_LATE"
+ * ```
+ * @see spec/08-canaries.md §8.5 (verifying a response)
+ * @see spec/08-canaries.md §8.7 (verification procedures)
  */
 export function verifyCanaryResponse(bytes: Uint8Array, expectation: ResponseExpectation): Verdict<VerifiedCanaryResponse> {
   const { challenge, oracle, now } = expectation;

@@ -13,13 +13,36 @@ import { checkRules } from "./rules.js";
  * Encodes a message in its canonical form. The message must satisfy its
  * schema's rules; a violation throws Ap2pError with the SCHEMA_* code, so that
  * nothing ill-formed is ever signed.
+ *
+ * @example
+ * ```ts
+ * import { create } from "@bufbuild/protobuf";
+ * import { CapabilityRefSchema, decodeMessage, encodeMessage } from "ap2p";
+ *
+ * const ref = create(CapabilityRefSchema, { namespace: "example", id: "translate", version: "1.0.0" });
+ * const bytes = encodeMessage(CapabilityRefSchema, ref); // deterministic CBOR
+ * const back = decodeMessage(CapabilityRefSchema, bytes); // { ok: true, value: ref }
+ * ```
+ * @see spec/03-data-model.md §3.2 (deterministic encoding)
+ * @see spec/03-data-model.md §3.4 (mapping protobuf messages onto CBOR)
  */
 export function encodeMessage<T extends Message>(desc: DescMessage, message: T): Uint8Array {
   checkRules(desc, message);
   return encodeCanonical(messageToCbor(desc, message));
 }
 
-/** Decodes untrusted canonical bytes into a well-formed message. Never throws on bad input. */
+/**
+ * Decodes untrusted canonical bytes into a well-formed message. Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * import { CapabilityRefSchema, decodeMessage, type CapabilityRef } from "ap2p";
+ *
+ * const verdict = decodeMessage<CapabilityRef>(CapabilityRefSchema, untrustedBytes);
+ * if (!verdict.ok) console.log(verdict.error.code); // e.g. a CBOR_* or SCHEMA_* code
+ * ```
+ * @see spec/03-data-model.md §3.3 (decoding untrusted bytes)
+ */
 export function decodeMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array, profile: ScanProfile = MESSAGE_PROFILE): Verdict<T> {
   return toVerdict(() => decodeMessageOrThrow<T>(desc, bytes, profile));
 }

@@ -102,7 +102,23 @@ interface Candidate extends RankCandidate {
   readonly capability: Capability;
 }
 
-/** Delegates one task under the delegator's risk policy. Never throws on anything a peer sends. */
+/**
+ * Delegates one task under the delegator's risk policy. Never throws on anything a peer sends.
+ *
+ * @example
+ * ```ts
+ * import { delegate, TaskRisk } from "ap2p";
+ *
+ * const outcome = await delegate(
+ *   { secretKey, registry: registryDid, clock: () => BigInt(Date.now()), random, transport, canaries, attestations: [] },
+ *   { capability: { namespace: "example", id: "translate", version: "1.0.0" }, input, risk: TaskRisk.LOW },
+ * );
+ * if (outcome.result) console.log(outcome.result.output);
+ * console.log(outcome.report.attempts.length); // every decision, as a DelegationReport
+ * ```
+ * @see spec/10-delegation.md §10.3 (risk policy)
+ * @see spec/10-delegation.md §10.4 (the delegation procedure)
+ */
 export async function delegate(d: Delegator, task: DelegationTask): Promise<DelegationOutcome> {
   const self = didFromPublicKey(publicKeyFromSecret(d.secretKey));
   const attempts: DelegationAttempt[] = [];

@@ -29,7 +29,24 @@ export interface SignedDescriptor {
   readonly bytes: Uint8Array;
 }
 
-/** Signs a new descriptor with the given seq (DESC-003: seq starts at 1). */
+/**
+ * Signs a new descriptor with the given seq (DESC-003: seq starts at 1).
+ *
+ * @example
+ * ```ts
+ * import { generateSecretKey, issueDescriptor } from "ap2p";
+ *
+ * const secretKey = generateSecretKey();
+ * const { descriptor, bytes } = issueDescriptor(
+ *   secretKey,
+ *   { capabilities: [{ namespace: "example", id: "translate", version: "1.0.0" }] },
+ *   1n,
+ *   { now: 1_700_000_000_000n, ttlMs: 3_600_000n },
+ * );
+ * // bytes is the COSE_Sign1 to publish; descriptor.peerId is the signer's did:key
+ * ```
+ * @see spec/05-descriptors.md §5.3 (publishing)
+ */
 export function issueDescriptor(secretKey: Uint8Array, content: DescriptorContent, seq: bigint, timing: IssueTiming): SignedDescriptor {
   return sign(secretKey, { ...content, withdrawn: false }, seq, timing);
 }

@@ -16,7 +16,21 @@ interface Entry {
 /** What accepting a descriptor did. */
 export type StoreChange = "published" | "refreshed" | "withdrawn";
 
-/** Soft-state store of descriptors keyed by peer. */
+/**
+ * Soft-state store of descriptors keyed by peer.
+ *
+ * @example
+ * ```ts
+ * import { DescriptorStore } from "ap2p";
+ *
+ * const store = new DescriptorStore();
+ * const verdict = store.accept(bytes, now);
+ * if (verdict.ok) console.log(verdict.value.change); // "published", "refreshed" or "withdrawn"
+ * const live = store.live(now); // descriptors not yet expired
+ * store.purge(now);
+ * ```
+ * @see spec/05-descriptors.md §5.6 (remembering descriptors)
+ */
 export class DescriptorStore {
   private readonly entries = new Map<string, Entry>();
 

@@ -37,7 +37,20 @@ export function parseDescriptor(bytes: Uint8Array): Verdict<SignedMessage<Capabi
   return toVerdict(() => parseDescriptorOrThrow(bytes));
 }
 
-/** Stages 1 and 2: is this a valid descriptor, now, for this verifier? Never throws on bad input. */
+/**
+ * Stages 1 and 2: is this a valid descriptor, now, for this verifier? Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * import { verifyDescriptor } from "ap2p";
+ *
+ * const verdict = verifyDescriptor(bytes, { now: 1_700_000_000_000n });
+ * if (verdict.ok) console.log(verdict.value.peerId, verdict.value.message.seq);
+ * else console.log(verdict.error.code); // e.g. "DESC_EXPIRED"
+ * ```
+ * @see spec/05-descriptors.md §5.5 (valid descriptors)
+ * @see spec/05-descriptors.md §5.7 (verification procedure)
+ */
 export function verifyDescriptor(bytes: Uint8Array, context: VerifyContext): Verdict<VerifiedDescriptor> {
   const policy = context.policy ?? DEFAULT_POLICY;
   if (policy.clockSkewMs < 0n || policy.clockSkewMs > MAX_CLOCK_SKEW_MS) {

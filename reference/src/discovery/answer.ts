@@ -85,6 +85,15 @@ function fail(code: ErrorCodeName, message: string, path?: string, cause?: unkno
  * Verifies a registry answer to the client's query at the client's time
  * (DISC-015), in the order of §6.7. Never throws on bad input; throws
  * INVALID_ARGUMENT if the client's own query or policy is invalid.
+ *
+ * @example
+ * ```ts
+ * import { verifyRegistryAnswer } from "ap2p";
+ *
+ * const verdict = verifyRegistryAnswer(answerBytes, { query, expectedRegistry: registryDid, now });
+ * if (verdict.ok) for (const r of verdict.value.results) console.log(r.descriptor.peerId, r.capability.id);
+ * ```
+ * @see spec/06-discovery.md §6.7 (verifying an answer)
  */
 export function verifyRegistryAnswer(bytes: Uint8Array, context: AnswerContext): Verdict<VerifiedAnswer> {
   const policy = context.policy ?? DEFAULT_ANSWER_POLICY;

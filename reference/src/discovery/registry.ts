@@ -82,7 +82,23 @@ function fail(code: ErrorCodeName, message: string): never {
   throw new Ap2pError(code, message);
 }
 
-/** A discovery registry. */
+/**
+ * A discovery registry.
+ *
+ * @example
+ * ```ts
+ * import { create } from "@bufbuild/protobuf";
+ * import { QuerySchema, Registry } from "ap2p";
+ *
+ * const registry = new Registry({ maxPeers: 10_000 });
+ * const published = registry.publish(descriptorBytes, now, "203.0.113.7");
+ * const query = create(QuerySchema, { namespace: "example", id: "translate", nonce, maxResults: 10 });
+ * const answer = registry.answer(query, now, registrySecretKey); // signed RegistryAnswer bytes
+ * registry.sweep(now); // forget expired descriptors
+ * ```
+ * @see spec/06-discovery.md §6.2 (registry state and publishing)
+ * @see spec/06-discovery.md §6.6 (registry answers)
+ */
 export class Registry {
   readonly policy: RegistryPolicy;
   private readonly store: DescriptorStore;

@@ -84,6 +84,16 @@ export function reputationOf(
  * The evaluator's scores, in ppm, for every provider that an attestation in
  * scope names, except the evaluator itself, in peer id order. Any other peer's
  * score is priorScore(params).
+ *
+ * @example
+ * ```ts
+ * import { computeReputation, DEFAULT_REPUTATION_PARAMS, PPM } from "ap2p";
+ *
+ * // attestations: verified OutcomeAttestation messages the evaluator holds.
+ * const scores = computeReputation(myDid, attestations, now, DEFAULT_REPUTATION_PARAMS);
+ * for (const [peer, ppm] of scores) console.log(peer, Number(ppm) / Number(PPM));
+ * ```
+ * @see spec/07-reputation.md §7.5 (the reputation function)
  */
 export function computeReputation(
   evaluator: string,

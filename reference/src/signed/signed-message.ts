@@ -22,7 +22,21 @@ export interface SignedMessage<T extends Message> {
   readonly envelope: ParsedSign1;
 }
 
-/** Signs a message: canonical CBOR payload inside a COSE_Sign1. Throws Ap2pError if the message is ill-formed. */
+/**
+ * Signs a message: canonical CBOR payload inside a COSE_Sign1. Throws Ap2pError if the message is ill-formed.
+ *
+ * @example
+ * ```ts
+ * import { create } from "@bufbuild/protobuf";
+ * import { OutcomeAttestationSchema, signMessage, verifySignedMessage, type OutcomeAttestation } from "ap2p";
+ *
+ * const bytes = signMessage(OutcomeAttestationSchema, create(OutcomeAttestationSchema, content), secretKey);
+ * const verdict = verifySignedMessage<OutcomeAttestation>(OutcomeAttestationSchema, bytes);
+ * if (verdict.ok) console.log(verdict.value.envelope.kid); // the signer's did:key
+ * ```
+ * @see spec/04-identity-and-signing.md §4.3 (the COSE_Sign1 envelope)
+ * @see spec/04-identity-and-signing.md §4.4 (signed message kinds)
+ */
 export function signMessage<T extends Message>(desc: DescMessage, message: T, secretKey: Uint8Array): Uint8Array {
   return signSign1(encodeMessage(desc, message), contentTypeOf(desc), secretKey);
 }
@@ -38,7 +52,19 @@ export function parseSignedMessage<T extends Message>(desc: DescMessage, bytes: 
   return toVerdict(() => parseSignedMessageOrThrow<T>(desc, bytes));
 }
 
-/** Well-formedness, then the signature. Never throws on bad input. */
+/**
+ * Well-formedness, then the signature. Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * import { TaskRequestSchema, verifySignedMessage, type TaskRequest } from "ap2p";
+ *
+ * const verdict = verifySignedMessage<TaskRequest>(TaskRequestSchema, untrustedBytes);
+ * if (verdict.ok) console.log(verdict.value.message.provider);
+ * else console.log(verdict.error.code); // e.g. "SIG_INVALID"
+ * ```
+ * @see spec/04-identity-and-signing.md §4.5 (verification procedure)
+ */
 export function verifySignedMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array): Verdict<SignedMessage<T>> {
   return toVerdict(() => {
     const signed = parseSignedMessageOrThrow<T>(desc, bytes);

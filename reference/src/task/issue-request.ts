@@ -52,7 +52,28 @@ export interface SignedTaskRequest {
   readonly hash: Uint8Array;
 }
 
-/** Signs a task request (TASK-001) with a fresh nonce (TASK-003). */
+/**
+ * Signs a task request (TASK-001) with a fresh nonce (TASK-003).
+ *
+ * @example
+ * ```ts
+ * import { randomBytes } from "node:crypto";
+ * import { issueTaskRequest, VerificationTier } from "ap2p";
+ *
+ * const request = issueTaskRequest(
+ *   delegatorSecretKey,
+ *   {
+ *     provider: providerDid,
+ *     capability: { namespace: "example", id: "translate", version: "1.0.0" },
+ *     input: new TextEncoder().encode("bonjour"),
+ *     requiredTier: VerificationTier.REPUTATION,
+ *   },
+ *   { now, timeoutMs: 30_000n, random: (n) => new Uint8Array(randomBytes(n)) },
+ * );
+ * // send request.bytes; request.hash is what the result must name
+ * ```
+ * @see spec/09-tasks-and-evidence.md §9.2 (task requests)
+ */
 export function issueTaskRequest(secretKey: Uint8Array, content: TaskRequestContent, timing: TaskRequestTiming): SignedTaskRequest {
   const maxDuration = timing.maxTaskDurationMs ?? DEFAULT_MAX_TASK_DURATION_MS;
   if (timing.now < 0n) misuse("now must not be negative");

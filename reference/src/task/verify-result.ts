@@ -94,7 +94,20 @@ export function checkResultStructureOrThrow(r: TaskResult, kid: string): void {
   if (r.output !== undefined) checkPayloadHashOrThrow(r.output, r.outputHash, "TASK_OUTPUT_HASH_MISMATCH", "inline output", "output");
 }
 
-/** Every check of §9.10: is this a result the delegator may use? Never throws on bad input. */
+/**
+ * Every check of §9.10: is this a result the delegator may use? Never throws on bad input.
+ *
+ * @example
+ * ```ts
+ * import { verifyTaskResult } from "ap2p";
+ *
+ * const verdict = verifyTaskResult(resultBytes, { request: request.bytes, now });
+ * if (verdict.ok) console.log(verdict.value.message.status, verdict.value.output);
+ * else console.log(verdict.error.code); // e.g. "TASK_OUTPUT_HASH_MISMATCH"
+ * ```
+ * @see spec/09-tasks-and-evidence.md §9.4 (task results)
+ * @see spec/09-tasks-and-evidence.md §9.10 (verifying a result)
+ */
 export function verifyTaskResult(bytes: Uint8Array, context: TaskResultContext): Verdict<VerifiedTaskResult> {
   const policy = checkTaskPolicy(context.policy ?? DEFAULT_TASK_POLICY);
   const { request, hash: requestHash } = requestOf(context.request);

@@ -1,0 +1,148 @@
+// report.html in a real browser: Debian's Chromium, driven by playwright-core,
+// opens the report of a run against a deliberately broken implementation and
+// checks that the page's own script works: no errors, the outcome filter
+// changes the visible rows, and a failing case expands to its transcript.
+// Where /usr/bin/chromium is absent the test skips and says so.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROKEN_IMPLEMENTATIONS } from "../../adapters/broken/index.js";
+import { runHarness } from "../testing/run.js";
+import type { Report } from "./model.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const SKIP_NOTE = `${CHROMIUM} is absent (install Debian's chromium package to run the browser test of report.html)`;
+
+/** Debian's Chromium, headless, with nothing running in the background and a profile of its own. */
+async function launch(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    viewport: { width: 1280, height: 900 },
+  });
+}
+
+const rows = (page: Page) => page.locator("#cases tbody tr");
+const visibleRows = (page: Page) => page.locator("#cases tbody tr:visible");
+const toggle = (page: Page, outcome: string) => page.locator(`.bar button[data-toggle="${outcome}"]`);
+
+describe.skipIf(!HAVE_CHROMIUM)("report.html in Chromium", () => {
+  let report: Report;
+  let url: string;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    // A small run with failures: the RFC 8032 tests, whose altered signatures
+    // this implementation accepts.
+    const broken = BROKEN_IMPLEMENTATIONS.find((b) => b.name === "skips-signature-check")!;
+    const run = await runHarness({ kind: "stdio", command: broken.command }, { filter: ["ed25519/rfc8032/*"] });
+    report = JSON.parse(readFileSync(join(run.dir, "report.json"), "utf8")) as Report;
+    url = pathToFileURL(join(run.dir, "report.html")).href;
+    profile = mkdtempSync(join(tmpdir(), "ap2p-chromium-"));
+    context = await launch(profile);
+    page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (err) => pageErrors.push(String(err)));
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(url, { waitUntil: "load" });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("the run has failing and passing cases to show", () => {
+    const outcomes = new Set(report.cases.map((c) => c.outcome));
+    expect(outcomes.has("fail")).toBe(true);
+    expect(outcomes.has("pass")).toBe(true);
+  });
+
+  it("loads with no console errors, no page errors and no request but its own file", async () => {
+    expect(await page.title()).toContain("AP2P conformance");
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+
+  it("opens on the failing cases, and the outcome buttons change the visible rows", async () => {
+    const total = report.cases.length;
+    const failing = report.cases.filter((c) => c.outcome === "fail").length;
+    const passing = report.cases.filter((c) => c.outcome === "pass").length;
+    expect(await rows(page).count()).toBe(total);
+
+    // A run with failures opens with passing cases hidden.
+    expect(await toggle(page, "pass").getAttribute("aria-pressed")).toBe("false");
+    expect(await visibleRows(page).count()).toBe(total - passing);
+    expect(await page.locator("#shown").innerText()).toBe(`${total - passing} shown`);
+    expect(await page.locator('#cases tbody tr[data-outcome="pass"]:visible').count()).toBe(0);
+
+    // Showing passes adds exactly the passing rows.
+    await toggle(page, "pass").click();
+    expect(await toggle(page, "pass").getAttribute("aria-pressed")).toBe("true");
+    expect(await visibleRows(page).count()).toBe(total);
+
+    // Hiding failures leaves no failing row.
+    await toggle(page, "fail").click();
+    expect(await visibleRows(page).count()).toBe(total - failing);
+    expect(await page.locator('#cases tbody tr[data-outcome="fail"]:visible').count()).toBe(0);
+
+    // "failing only" shows the failures and nothing else; "all" shows every row.
+    await page.locator("#failing").click();
+    expect(await visibleRows(page).count()).toBe(failing);
+    for (const r of await visibleRows(page).all()) expect(await r.getAttribute("data-outcome")).toBe("fail");
+    await page.locator("#all").click();
+    expect(await visibleRows(page).count()).toBe(total);
+
+    // The text filter narrows to one case, and clearing it restores the rest.
+    const one = report.cases.find((c) => c.outcome === "fail")!.id;
+    await page.locator("#q").fill(one);
+    expect(await visibleRows(page).count()).toBe(1);
+    expect(await visibleRows(page).first().innerText()).toContain(one);
+    await page.locator("#q").fill("");
+    expect(await visibleRows(page).count()).toBe(total);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("expanding a failing case shows its transcript of frames with times", async () => {
+    await page.locator("#failing").click();
+    const failed = report.cases.find((c) => c.outcome === "fail" && (c.transcript?.length ?? 0) > 0)!;
+    const row = page.locator(`#cases tbody tr[data-outcome="fail"]`).filter({ hasText: failed.id });
+    const details = row.locator("details");
+    const pre = details.locator("pre").first();
+    expect(await pre.isVisible()).toBe(false);
+    await details.locator("summary").click();
+    expect(await details.getAttribute("open")).not.toBeNull();
+    expect(await pre.isVisible()).toBe(true);
+
+    const lines = (await pre.innerText()).split("\n").filter((l) => l.trim() !== "");
+    expect(lines).toHaveLength(failed.transcript!.length);
+    // Each frame: milliseconds since the case started, a direction, the frame.
+    for (const line of lines) expect(line).toMatch(/^\s*\d+\.\d{3} ms {2}[→←·] \S/);
+    expect(lines.some((l) => l.includes("→") && l.includes('"call"'))).toBe(true);
+    expect(lines.some((l) => l.includes("←"))).toBe(true);
+    const times = lines.map((l) => Number(l.trim().split(" ")[0]));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+if (!HAVE_CHROMIUM) {
+  console.warn(`report.html browser test skipped: ${SKIP_NOTE}`);
+  describe("report.html in Chromium", () => {
+    it.skip(`skipped: ${SKIP_NOTE}`, () => {});
+  });
+}
