@@ -13,9 +13,10 @@ import { didFromPublicKey, parseDidKey } from "../../reference/src/crypto/did-ke
 import { checkPublicKey, publicKeyFromSecret, signEd25519, verifyEd25519 } from "../../reference/src/crypto/ed25519.js";
 import { DescriptorStore } from "../../reference/src/descriptor/store.js";
 import { checkStructureOrThrow, verifyDescriptor } from "../../reference/src/descriptor/verify.js";
-import { Ap2pError, isAp2pError, toVerdict, type Verdict } from "../../reference/src/errors.js";
+import { Ap2pError, isAp2pError, toVerdict } from "../../reference/src/errors.js";
 import { signMessage } from "../../reference/src/signed/signed-message.js";
 import { messageType } from "./message-types.js";
+import { bytes, field, hex, integer, object, outcome, produce, text } from "./ops/util.js";
 import { CANARY_OPERATIONS } from "./ops/canary.js";
 import { DELEGATION_OPERATIONS } from "./ops/delegation.js";
 import { DISCOVERY_OPERATIONS } from "./ops/discovery.js";
@@ -45,36 +46,6 @@ export type Operation = (inputs: JsonObject, shared: JsonObject) => Outcome;
 // Reading inputs. A malformed vector (not hex, not a decimal string) is a bug
 // in the corpus, not a verdict, so these throw plain errors.
 
-function field(obj: JsonObject, name: string): Json {
-  const v = obj[name];
-  if (v === undefined) throw new Error(`vector input "${name}" is missing`);
-  return v;
-}
-
-function bytes(obj: JsonObject, name: string): Uint8Array {
-  const v = field(obj, name);
-  if (typeof v !== "string" || !/^(?:[0-9a-f]{2})*$/.test(v)) throw new Error(`vector input "${name}" is not lower-case hex`);
-  return new Uint8Array(Buffer.from(v, "hex"));
-}
-
-function text(obj: JsonObject, name: string): string {
-  const v = field(obj, name);
-  if (typeof v !== "string") throw new Error(`vector input "${name}" is not a string`);
-  return v;
-}
-
-function integer(obj: JsonObject, name: string): bigint {
-  const v = field(obj, name);
-  if (typeof v !== "string" || !/^(?:0|[1-9][0-9]*)$/.test(v)) throw new Error(`vector input "${name}" is not a decimal string`);
-  return BigInt(v);
-}
-
-function object(obj: JsonObject, name: string): JsonObject {
-  const v = field(obj, name);
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`vector input "${name}" is not an object`);
-  return v;
-}
-
 function typeOf(shared: JsonObject): DescMessage {
   const name = text(shared, "type");
   const desc = messageType(name);
@@ -82,20 +53,7 @@ function typeOf(shared: JsonObject): DescMessage {
   return desc;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
-
 // ---------------------------------------------------------------------------
-// Verdicts to outcomes
-
-function outcome<T>(verdict: Verdict<T>, output?: (value: T) => Json): Outcome {
-  if (!verdict.ok) return { result: "invalid", error: verdict.error.code, message: verdict.error.message };
-  return output === undefined ? { result: "valid" } : { result: "valid", output: output(verdict.value) };
-}
-
-/** Runs a produce step that reports refusal by throwing Ap2pError. */
-function produce(fn: () => Json): Outcome {
-  return outcome(toVerdict(fn), (v) => v);
-}
 
 function policy(shared: JsonObject) {
   return { maxTtlMs: integer(shared, "max_ttl_ms"), clockSkewMs: integer(shared, "clock_skew_ms") };
