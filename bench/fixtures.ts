@@ -5,10 +5,14 @@
 // Keys come from node:crypto's key generator rather than from 32-byte seeds:
 // building a private KeyObject from a seed (PKCS#8 DER, as the reference's
 // signer does) costs about 0.7 ms on OpenSSL 3, which would make signing 100k
-// fixtures take minutes. The signed bytes are exactly what signMessage makes
-// (same payload encoding, protected header, Sig_structure and envelope).
+// fixtures take minutes. For the same reason the did:key of a fresh key is
+// written here without didFromPublicKey's check that the key is a curve point
+// (a square root modulo p per key); the first key of a run is cross-checked.
+// The signed bytes are exactly what signMessage makes (same payload encoding,
+// protected header, Sig_structure and envelope).
 import { generateKeyPairSync, sign as nodeSign, type KeyObject } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
+import { base58 } from "@scure/base";
 import { CapabilityDescriptorSchema, Modality, Transport, VerificationTier } from "../gen/ts/ap2p/v1/descriptor_pb.js";
 import type { DescriptorContent, SignedDescriptor } from "../reference/src/descriptor/issue.js";
 import { checkStructureOrThrow } from "../reference/src/descriptor/verify.js";
@@ -38,12 +42,32 @@ export interface BenchKey {
   readonly kid: string;
 }
 
-/** A new random key. */
+let didChecked = false;
+
+/** The did:key of a key node:crypto generated: "did:key:z" + base58btc(0xed 0x01 || key). */
+function didOf(publicKey: Uint8Array): string {
+  const did = `did:key:z${base58.encode(Uint8Array.of(0xed, 0x01, ...publicKey))}`;
+  if (!didChecked) {
+    if (did !== didFromPublicKey(publicKey)) throw new Error("fixture did:key differs from didFromPublicKey");
+    didChecked = true;
+  }
+  return did;
+}
+
+/**
+ * A new random key. Its seed and public key are read from the DER forms (the
+ * last 32 bytes of PKCS#8 and of SubjectPublicKeyInfo, RFC 8410): exporting a
+ * key just generated as a JWK deadlocked Node 20 in long runs (the main
+ * thread waited forever on the key's lock, taken again by a garbage
+ * collection callback during the export); DER export did not, under the
+ * same load.
+ */
 export function benchKey(): BenchKey {
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const jwk = privateKey.export({ format: "jwk" });
-  const publicKey = new Uint8Array(Buffer.from(jwk.x!, "base64url"));
-  return { privateKey, seed: new Uint8Array(Buffer.from(jwk.d!, "base64url")), publicKey, kid: didFromPublicKey(publicKey) };
+  const { privateKey, publicKey: publicKeyObject } = generateKeyPairSync("ed25519");
+  const pkcs8 = privateKey.export({ format: "der", type: "pkcs8" });
+  const spki = publicKeyObject.export({ format: "der", type: "spki" });
+  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
+  return { privateKey, seed: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)), publicKey, kid: didOf(publicKey) };
 }
 
 export const namespaceOf = (i: number): string => `bench.ns${i % NAMESPACES}`;

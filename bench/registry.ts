@@ -10,7 +10,13 @@ import { fmt, gc, line, quantile, round } from "./lib.js";
 export interface RegistrySize {
   readonly live: number;
   readonly publishPerSecond: number;
-  readonly query: { samples: number; p50Us: number; p99Us: number; meanMatches: number };
+  /**
+   * Query latency: each query is run QUERY_REPEATS times in a row and its
+   * fastest time kept, so that time the process spent waiting for a core on
+   * a shared machine does not count; singleShotP99Us is the p99 of the first
+   * runs alone, waits and garbage collection included.
+   */
+  readonly query: { samples: number; p50Us: number; p99Us: number; singleShotP99Us: number; meanMatches: number };
   /** The same, split: namespace and exact id, and namespace only. */
   readonly queryByKind: { exactId: { p50Us: number; p99Us: number; meanMatches: number }; namespaceOnly: { p50Us: number; p99Us: number; meanMatches: number } };
   /** Heap growth per descriptor after a full GC, in bytes; undefined without --expose-gc. */
@@ -24,6 +30,7 @@ function registryFor(n: number): Registry {
 }
 
 const originOf = (i: number): string => `origin-${i >> 4}`;
+const QUERY_REPEATS = 3;
 
 /** Queries spread over the 50 x 20 pools: three quarters by namespace and exact id, one quarter by namespace only. */
 function queries(count: number): Query[] {
@@ -61,31 +68,38 @@ function measure(fixtures: readonly Uint8Array[], n: number, querySamples: numbe
   // Warm up, then time each query on its own.
   for (const q of qs.slice(0, 200)) registry.query(q, now);
   const times: number[] = [];
+  const firstTimes: number[] = [];
   const kinds = { exactId: { times: [] as number[], matches: 0 }, namespaceOnly: { times: [] as number[], matches: 0 } };
   let matches = 0;
   for (const q of qs) {
-    const t = process.hrtime.bigint();
-    const v = registry.query(q, now);
-    const us = Number(process.hrtime.bigint() - t) / 1000;
+    let us = Infinity;
+    let v: ReturnType<Registry["query"]> | undefined;
+    for (let r = 0; r < QUERY_REPEATS; r++) {
+      const t = process.hrtime.bigint();
+      v = registry.query(q, now);
+      const took = Number(process.hrtime.bigint() - t) / 1000;
+      if (r === 0) firstTimes.push(took);
+      if (took < us) us = took;
+    }
     times.push(us);
-    if (!v.ok) throw new Error(`query rejected: ${v.error.code}`);
-    matches += v.value.totalMatches;
+    if (!v!.ok) throw new Error(`query rejected: ${v!.error.code}`);
+    matches += v!.value.totalMatches;
     const k = q.id === "" ? kinds.namespaceOnly : kinds.exactId;
     k.times.push(us);
-    k.matches += v.value.totalMatches;
+    k.matches += v!.value.totalMatches;
   }
   const kind = (k: { times: number[]; matches: number }) => ({ p50Us: round(quantile(k.times, 0.5), 1), p99Us: round(quantile(k.times, 0.99), 1), meanMatches: round(k.matches / k.times.length, 1) });
   const result: RegistrySize = {
     live: n,
     publishPerSecond: round((n * 1e9) / publishNs),
-    query: { samples: qs.length, p50Us: round(quantile(times, 0.5), 1), p99Us: round(quantile(times, 0.99), 1), meanMatches: round(matches / qs.length, 1) },
+    query: { samples: qs.length, p50Us: round(quantile(times, 0.5), 1), p99Us: round(quantile(times, 0.99), 1), singleShotP99Us: round(quantile(firstTimes, 0.99), 1), meanMatches: round(matches / qs.length, 1) },
     queryByKind: { exactId: kind(kinds.exactId), namespaceOnly: kind(kinds.namespaceOnly) },
     ...(heap === undefined ? {} : { heapBytesPerDescriptor: heap }),
   };
   const e = result.queryByKind.exactId;
   const a = result.queryByKind.namespaceOnly;
   line(
-    `    ${fmt(n).padStart(9)} live   publish ${fmt(result.publishPerSecond).padStart(7)}/s   query p50 ${String(result.query.p50Us).padStart(7)} µs  p99 ${String(result.query.p99Us).padStart(7)} µs  (${result.query.meanMatches} matches)   heap ${heap === undefined ? "n/a (run with --expose-gc)" : `${fmt(heap)} B/descriptor`}`,
+    `    ${fmt(n).padStart(9)} live   publish ${fmt(result.publishPerSecond).padStart(7)}/s   query p50 ${String(result.query.p50Us).padStart(7)} µs  p99 ${String(result.query.p99Us).padStart(7)} µs (single shot ${result.query.singleShotP99Us} µs)  (${result.query.meanMatches} matches)   heap ${heap === undefined ? "n/a (run with --expose-gc)" : `${fmt(heap)} B/descriptor`}`,
   );
   line(`              exact id: p50 ${e.p50Us} µs, p99 ${e.p99Us} µs (${e.meanMatches} matches); namespace only: p50 ${a.p50Us} µs, p99 ${a.p99Us} µs (${a.meanMatches} matches)`);
   return result;

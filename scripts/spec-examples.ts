@@ -4,6 +4,7 @@
 import { getOption, hasOption, toJsonString, type DescFile, type DescMessage } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { file_ap2p_v1_canary } from "../gen/ts/ap2p/v1/canary_pb.js";
+import { file_ap2p_v1_connectivity, HandshakeTranscriptSchema } from "../gen/ts/ap2p/v1/connectivity_pb.js";
 import { file_ap2p_v1_delegation } from "../gen/ts/ap2p/v1/delegation_pb.js";
 import { file_ap2p_v1_descriptor } from "../gen/ts/ap2p/v1/descriptor_pb.js";
 import { file_ap2p_v1_discovery } from "../gen/ts/ap2p/v1/discovery_pb.js";
@@ -17,6 +18,7 @@ import { CapabilityDescriptorSchema } from "../gen/ts/ap2p/v1/descriptor_pb.js";
 import { exampleDescriptor } from "../reference/src/descriptor/example.js";
 import { RiskPolicySchema } from "../gen/ts/ap2p/v1/delegation_pb.js";
 import { DEFAULT_RISK_POLICY } from "../reference/src/delegation/policy.js";
+import { exampleHandshake } from "../reference/src/net/example.js";
 
 /** Hex in lines of 32 bytes, for reading and copying. */
 function hexBlock(bytes: Uint8Array): string {
@@ -34,6 +36,7 @@ const FILES: readonly DescFile[] = [
   file_ap2p_v1_evidence,
   file_ap2p_v1_delegation,
   file_ap2p_v1_vectors,
+  file_ap2p_v1_connectivity,
 ];
 
 /** The registry of signed message kinds (spec/04 §4.4), read from the schema's signed_content_type options. */
@@ -47,10 +50,25 @@ function contentTypeTable(): string {
 /** The examples by name. */
 export function specExamples(): (name: string) => string | undefined {
   const { descriptor, payload, bytes } = exampleDescriptor();
+  const handshake = exampleHandshake();
   const examples: Record<string, string> = {
     "example/content-types": contentTypeTable(),
     "example/descriptor-json": ["```json", toJsonString(CapabilityDescriptorSchema, descriptor, { prettySpaces: 2 }), "```"].join("\n"),
     "example/default-risk-policy": ["```json", toJsonString(RiskPolicySchema, DEFAULT_RISK_POLICY, { prettySpaces: 2 }), "```"].join("\n"),
+    "example/handshake-transcript-json": ["```json", toJsonString(HandshakeTranscriptSchema, handshake.transcript, { prettySpaces: 2 }), "```"].join("\n"),
+    "example/handshake-proof-hex": [
+      `Payload (${handshake.payload.length} bytes):`,
+      "",
+      "```",
+      hexBlock(handshake.payload),
+      "```",
+      "",
+      `COSE_Sign1 (${handshake.bytes.length} bytes):`,
+      "",
+      "```",
+      hexBlock(handshake.bytes),
+      "```",
+    ].join("\n"),
     "example/descriptor-hex": [
       `Payload (${payload.length} bytes):`,
       "",

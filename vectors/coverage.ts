@@ -76,9 +76,11 @@ export const COVERAGE_EXCEPTIONS: Readonly<Record<string, CoverageException>> = 
  * - schema: a rule on the schema or the error registry themselves;
  * - driver: the conformance driver protocol between the harness and an
  *   implementation (spec §13), over which the corpus is sent: no vector can
- *   exercise it.
+ *   exercise it;
+ * - connectivity: the WebSocket binding (spec §14), which lives between two
+ *   running peers, with fresh nonces and real timers.
  */
-export type UncitedKind = "procedure" | "conduct" | "deployment" | "order" | "schema" | "driver";
+export type UncitedKind = "procedure" | "conduct" | "deployment" | "order" | "schema" | "driver" | "connectivity";
 
 /** How a requirement that no vector cites is covered instead. */
 export interface UncitedRequirement {
@@ -95,6 +97,15 @@ function driver(...tests: string[]): UncitedRequirement {
   return {
     kind: "driver",
     reason: "A rule of the conformance driver protocol (spec §13), which carries the corpus between the harness and an implementation; no vector can exercise it. The harness's and the adapters' own tests do.",
+    tests,
+  };
+}
+
+/** A requirement of the WebSocket binding (spec §14), with the loopback tests that name it. */
+function connectivity(...tests: string[]): UncitedRequirement {
+  return {
+    kind: "connectivity",
+    reason: "A rule of the WebSocket binding (spec §14): connections, the handshake over live nonces, frames, timeouts and limits, which happen between two running peers and not in one operation on one input. The loopback tests of reference/src/net do.",
     tests,
   };
 }
@@ -209,4 +220,36 @@ export const UNCITED_REQUIREMENTS: Readonly<Record<string, UncitedRequirement>> 
   "DRV-025": driver("conformance/harness/runner.test.ts", "conformance/harness/timing.test.ts"),
   "DRV-026": driver("conformance/harness/runner.test.ts"),
   "DRV-027": driver("conformance/harness/session.test.ts", "conformance/adapters/reference/dispatch.test.ts"),
+
+  "NET-001": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-002": connectivity("reference/src/net/frames.test.ts"),
+  "NET-003": connectivity("reference/src/net/frames.test.ts", "reference/src/net/robustness.test.ts"),
+  "NET-004": connectivity("reference/src/net/frames.test.ts"),
+  "NET-005": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-006": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-007": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-008": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-009": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-010": connectivity("reference/src/net/handshake.test.ts", "reference/src/net/tls.test.ts"),
+  "NET-011": connectivity("reference/src/net/handshake.test.ts"),
+  "NET-012": connectivity("reference/src/net/handshake.test.ts", "reference/src/net/tls.test.ts"),
+  "NET-013": connectivity("reference/src/net/frames.test.ts"),
+  "NET-014": connectivity("reference/src/net/frames.test.ts", "reference/src/net/robustness.test.ts"),
+  "NET-015": connectivity("reference/src/net/frames.test.ts"),
+  "NET-016": connectivity("reference/src/net/frames.test.ts"),
+  "NET-017": connectivity("reference/src/net/frames.test.ts"),
+  "NET-018": connectivity("reference/src/net/frames.test.ts", "reference/src/net/robustness.test.ts"),
+  "NET-019": connectivity("reference/src/net/frames.test.ts"),
+  "NET-020": connectivity("reference/src/net/frames.test.ts"),
+  "NET-021": connectivity("reference/src/net/limits.test.ts", "reference/src/net/robustness.test.ts"),
+  "NET-022": connectivity("reference/src/net/limits.test.ts"),
+  "NET-023": connectivity("reference/src/net/limits.test.ts", "reference/src/net/robustness.test.ts"),
+  "NET-024": connectivity("reference/src/net/limits.test.ts"),
+  "NET-025": connectivity("reference/src/net/limits.test.ts"),
+  "NET-026": connectivity("reference/src/net/shutdown.test.ts"),
+  "NET-027": connectivity("reference/src/net/frames.test.ts"),
+  "NET-028": connectivity("reference/src/net/limits.test.ts"),
+  "NET-029": connectivity("reference/src/net/tls.test.ts"),
+  "NET-030": connectivity("reference/src/net/tls.test.ts"),
+  "NET-031": connectivity("reference/src/net/frames.test.ts"),
 };

@@ -52,6 +52,7 @@ const PLANS: Readonly<Record<string, Plan>> = {
   "emits-garbage": { command: (b) => b.commandWith({ "calls-before-failure": 4 }), filter: ["cbor/valid/uint-*"], within: 80_000 },
   hangs: { command: (b) => b.commandWith({ "calls-before-failure": 4 }), filter: ["cbor/valid/uint-*"], run: { caseTimeoutMs: 300, graceMs: 200 }, within: 80_000 },
   "crashes-mid-run": { command: (b) => b.commandWith({ "calls-before-failure": 4 }), filter: ["cbor/valid/uint-*"], within: 80_000 },
+  "reuses-handshake-nonce": { filter: ["scenario/wire/*"], within: 60_000 },
   "answers-out-of-order": { filter: ["cbor/*", "ed25519/*", "driver/*"], run: { jobs: 8 }, within: 60_000 },
 };
 
@@ -107,6 +108,14 @@ describe("the harness against the broken implementations", () => {
       }
     }, plan.within + 10_000);
   }
+
+  it("reuses-handshake-nonce: exactly scenario/wire/replay-001 fails, because the node accepted the replayed handshake", async () => {
+    const r = await runHarness({ kind: "stdio", command: BROKEN_IMPLEMENTATIONS.find((b) => b.name === "reuses-handshake-nonce")!.command }, { filter: ["scenario/wire/*"] });
+    const failing = r.report.cases.filter((c) => c.outcome !== "pass");
+    expect(failing.map((c) => [c.id, c.outcome, c.observed])).toEqual([["scenario/wire/replay-001", "fail", "valid"]]);
+    expect(failing[0]!.message).toMatch(/expected NET_TRANSCRIPT_MISMATCH .*the node answered a request with a RESPONSE frame/);
+    expect(r.report.incidents).toEqual([]);
+  }, 70_000);
 
   it("the reports quote what the broken implementations printed", async () => {
     const banner = await runHarness({ kind: "stdio", command: BROKEN_IMPLEMENTATIONS.find((b) => b.name === "prints-banner")!.command }, { filter: ["cbor/valid/uint-0-001"] });

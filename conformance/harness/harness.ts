@@ -22,9 +22,11 @@ import { readRequirements } from "./requirements.js";
 import { readRoleTable } from "./roles.js";
 import { DEFAULT_RUN_OPTIONS, runCases, type RunOptions } from "./runner.js";
 import { scenarioCases } from "./scenarios/index.js";
+import { DRIVER_WIRE_OPTIONS, wireCases } from "./scenarios/wire.js";
 import { stdioLauncher } from "./stdio-transport.js";
 import { renderSummary } from "./summary.js";
 import type { Launcher } from "./transport.js";
+import { checkWireTarget, wireLauncher, type WireTarget } from "./wire-target.js";
 import { isLoopbackUrl, wsCommandLauncher, wsLauncher } from "./ws-transport.js";
 
 /** A mistake in how the harness was asked to run (exit status 2). */
@@ -32,8 +34,15 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** Where the implementation is. */
-export type Target = { readonly kind: "stdio"; readonly command: string } | { readonly kind: "ws"; readonly url: string } | { readonly kind: "ws-command"; readonly command: string };
+/**
+ * Where the implementation is. `wire` is a node the harness did not start:
+ * only the wire cases run, against its endpoint (spec §13.11).
+ */
+export type Target =
+  | { readonly kind: "stdio"; readonly command: string }
+  | { readonly kind: "ws"; readonly url: string }
+  | { readonly kind: "ws-command"; readonly command: string }
+  | ({ readonly kind: "wire" } & WireTarget);
 
 /** Everything a run needs. */
 export interface ConformanceOptions {
@@ -101,6 +110,11 @@ function launcherFor(options: ConformanceOptions): Launcher {
   const t = options.target;
   if (t.kind === "stdio") return stdioLauncher(t.command, launch);
   if (t.kind === "ws-command") return wsCommandLauncher(t.command, launch);
+  if (t.kind === "wire") {
+    const problem = checkWireTarget(t);
+    if (problem !== undefined) throw new UsageError(problem);
+    return wireLauncher(t);
+  }
   // DRV-021: loopback only.
   if (!isLoopbackUrl(t.url)) throw new UsageError(`--ws ${t.url}: the harness connects to ws:// URLs on loopback only (127.0.0.0/8, ::1, localhost)`);
   return wsLauncher(t.url, launch);
@@ -125,7 +139,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ...unknownOps.map((op) => `operation ${op} has no role in spec §13.1; it is sent only to implementations that name it (DRV-005)`),
   ];
 
-  const all: Case[] = [...protocolCases(corpus.cases, roleOf), ...corpus.cases, ...scenarioCases(index)];
+  // Against a running node only the wire cases can run; with a driver, they come after the scenarios.
+  const t = options.target;
+  const all: Case[] =
+    t.kind === "wire"
+      ? wireCases(index, { role: t.role, calls: [t.role], standIn: true })
+      : [...protocolCases(corpus.cases, roleOf), ...corpus.cases, ...scenarioCases(index), ...wireCases(index, DRIVER_WIRE_OPTIONS)];
   const selected = all.filter((c) => anyOf(options.filter)(c.id));
   if (selected.length === 0) throw new UsageError(`--filter ${options.filter.join(",")} matches no case`);
 

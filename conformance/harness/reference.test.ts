@@ -12,13 +12,14 @@ import { protocolCases } from "./protocol-cases.js";
 import { readRequirements } from "./requirements.js";
 import { readRoleTable } from "./roles.js";
 import { scenarioCases } from "./scenarios/index.js";
+import { wireCases } from "./scenarios/wire.js";
 import { runHarness } from "./testing/run.js";
 import { UNCOVERED } from "./uncovered.js";
 
 const index = readRequirements(defaultRequirementsFile());
 const roles = readRoleTable();
 const corpus = loadCorpus(defaultVectorsDir(), index);
-const cases = [...protocolCases(corpus.cases, (op) => roles.get(op)), ...corpus.cases, ...scenarioCases(index)];
+const cases = [...protocolCases(corpus.cases, (op) => roles.get(op)), ...corpus.cases, ...scenarioCases(index), ...wireCases(index)];
 const cited = new Set(cases.flatMap((c) => c.requirements));
 const mustIds = [...index.values()].filter((r) => r.level === "required").map((r) => r.id);
 

@@ -60,6 +60,7 @@ export { attestCanaryFailure, attestTask, isPositiveOutcome, issueAttestation, p
 export type { AttestationContent, AttestationContext as OutcomeAttestationContext, SignedAttestation, VerifiedAttestation } from "./reputation/attestation.js";
 export { betaScore, computeReputation, priorScore, reputationOf } from "./reputation/score.js";
 export type { ProviderReputation } from "./reputation/score.js";
+export { OwnReputationLedger } from "./reputation/ledger.js";
 export type { CapabilityScope } from "./reputation/evidence.js";
 export { DEFAULT_REPUTATION_PARAMS, PPM } from "./reputation/params.js";
 export type { ReputationParams } from "./reputation/params.js";
@@ -118,6 +119,24 @@ export type { CanarySource, DelegationOutcome, DelegationTask, Delegator, Delega
 export { ProviderAgent } from "./agent/provider.js";
 export type { OfferedCapability, ProviderAgentOptions, ProviderBehaviour, TaskReply } from "./agent/provider.js";
 
+// Connectivity: the WebSocket binding, handshake, frames and limits (spec/14-connectivity.md)
+export { connect, DEFAULT_LIMITS as DEFAULT_NET_LIMITS, listen, MAX_FRAME_BYTES, PROTOCOL_VERSION, resolveLimits as resolveNetLimits, SUBPROTOCOL } from "./net/index.js";
+export type { ConnectOptions, ListenOptions, NetEvent, NetLimits, NodeRole, NodeServer, PeerClient, PeerInfo, ServiceHandlers, TaskAnswer } from "./net/index.js";
+
+// The networked node: registry and agent services, a delegator over the network, key files
+export { RegistryService } from "./node/registry-service.js";
+export type { NodeEvent, RegistryServiceOptions, RegistryStats } from "./node/registry-service.js";
+export { AgentService } from "./node/agent-service.js";
+export type { AgentServiceOptions, RegistryAddress } from "./node/agent-service.js";
+export { NodeDelegator } from "./node/delegator.js";
+export type { NodeDelegation, NodeDelegatorOptions } from "./node/delegator.js";
+export { networkTransport } from "./node/transport.js";
+export type { NetworkTransport, NetworkTransportOptions, ProviderAddress, TransportFailure } from "./node/transport.js";
+export { BUILTIN_CAPABILITIES, builtinCanaries, GENERATE_CAPABILITY, PUBLISH_CAPABILITY } from "./node/capabilities.js";
+export type { BuiltinCapability } from "./node/capabilities.js";
+export { KeyFileError, readKeyFile, writeKeyFile } from "./node/keyfile.js";
+export type { NodeIdentity } from "./node/keyfile.js";
+
 // Wire messages, enums and schemas generated from schemas/proto/ap2p/v1 (spec/03-data-model.md).
 // The schemas are what encodeMessage, decodeMessage and create() take.
 export { SignatureInfoSchema, SignedObjectSchema } from "../../gen/ts/ap2p/v1/signing_pb.js";
@@ -136,3 +155,5 @@ export { AttestationBindingSchema, EvidencePackageSchema, PlatformAttestationSch
 export type { AttestationBinding, EvidencePackage, PlatformAttestation, TestAttestationClaims, ToolReceipt, TraceEvent } from "../../gen/ts/ap2p/v1/evidence_pb.js";
 export { DelegationAttemptSchema, DelegationReportSchema, DelegationStage, DelegationStageSchema, RiskPolicySchema, RiskRuleSchema, TaskRisk, TaskRiskSchema } from "../../gen/ts/ap2p/v1/delegation_pb.js";
 export type { DelegationAttempt, DelegationReport, RiskPolicy, RiskRule } from "../../gen/ts/ap2p/v1/delegation_pb.js";
+export { FrameKind, FrameKindSchema, FrameSchema, HandshakeProofSchema, HandshakeSide, HandshakeSideSchema, HandshakeTranscriptSchema, HelloSchema, Method, MethodSchema, NodeRole as NodeRoleEnum, NodeRoleSchema } from "../../gen/ts/ap2p/v1/connectivity_pb.js";
+export type { Frame, HandshakeProof, HandshakeTranscript, Hello } from "../../gen/ts/ap2p/v1/connectivity_pb.js";

@@ -41,6 +41,7 @@ describe("the list of broken implementations", () => {
       "emits-garbage",
       "hangs",
       "crashes-mid-run",
+      "reuses-handshake-nonce",
       "answers-out-of-order",
     ]);
     for (const b of BROKEN_IMPLEMENTATIONS) {

@@ -27,6 +27,8 @@ export interface Misbehaviour {
   readonly write?: (line: string, stdout: Writable) => void;
   /** Runs after the session ended, before the process exits (to flush what write() held back). */
   readonly finish?: (stdout: Writable) => Promise<void> | void;
+  /** The source of the handshake nonces of the nodes' endpoints (spec §13.11), instead of a secure one. */
+  readonly random?: (n: number) => Uint8Array;
 }
 
 /** The value of `--name VALUE` on the command line, or the default. */
@@ -60,7 +62,7 @@ export function errorCode(response: DriverResponse): string | undefined {
 /** Serves one stdio session with the misbehaviour, then exits. */
 export async function runBroken(name: string, m: Misbehaviour): Promise<void> {
   const log = (text: string): void => void process.stderr.write(`broken/${name}: ${text}\n`);
-  const dispatcher = createDispatcher({ name: `broken-${name}`, log });
+  const dispatcher = createDispatcher({ name: `broken-${name}`, log, ...(m.random === undefined ? {} : { random: m.random }) });
   let calls = 0;
   const handler: Handler = async (request, emit) => {
     if (request.body.case === "call") calls++;
@@ -71,6 +73,8 @@ export async function runBroken(name: string, m: Misbehaviour): Promise<void> {
   };
   m.start?.(process.stdout);
   await serveStdio({ handler, name: `broken/${name}`, ...(m.write ? { write: m.write } : {}) });
+  // The nodes' endpoints close with the session, however it ended (DRV-029).
+  await dispatcher.close();
   await m.finish?.(process.stdout);
   process.stdin.destroy();
 }

@@ -141,6 +141,15 @@ export const BROKEN_IMPLEMENTATIONS: readonly BrokenImplementation[] = [
     verdict: "fail",
   }),
   entry({
+    name: "reuses-handshake-nonce",
+    breaks: "NET-006 and NET-009: its nodes' endpoints draw the same handshake nonce on every connection, so they accept a handshake replayed from an earlier connection",
+    knobs: {},
+    expected: "fail on scenario/wire/replay-001, with the replayed proof accepted and a request answered (observed: valid); pass on every other case, vector tests and other wire cases included",
+    outcome: "fail",
+    verdict: "fail",
+    perTest: () => "pass",
+  }),
+  entry({
     name: "answers-out-of-order",
     breaks: "nothing: holds answers back and sends them in reverse order, each correct and with its request's id (DRV-003 allows it)",
     knobs: { batch: "answers held before they are sent, in reverse (default 4)", "flush-ms": "how long an incomplete batch waits (default 20)" },

@@ -15,6 +15,7 @@ import {
 } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { isAp2pError, isErrorCodeName } from "../../../reference/src/errors.js";
 import { REFERENCE_OPERATIONS, type Json, type JsonObject, type Outcome } from "../../../vectors/runner/reference-operations.js";
+import { Endpoints } from "./endpoints.js";
 import { nodeOperations } from "./nodes.js";
 
 /** The driver protocol version this adapter speaks (DRV-002). */
@@ -64,6 +65,8 @@ export interface DispatcherOptions {
   readonly roles?: readonly DriverRole[];
   /** Where diagnostics go (standard error in the CLI). */
   readonly log?: (text: string) => void;
+  /** The source of the handshake nonces of the nodes' endpoints (§13.11); the machine's secure generator by default. */
+  readonly random?: (n: number) => Uint8Array;
 }
 
 /** The reference side of a session: it keeps the test clock (DRV-007) and answers requests. */
@@ -71,6 +74,8 @@ export interface Dispatcher {
   readonly handle: Handler;
   /** The time of the last clock request answered, if any. */
   readonly clock: () => bigint | undefined;
+  /** Closes the endpoints the session's nodes opened (DRV-029); also done before shutdown is answered. */
+  readonly close: () => Promise<void>;
 }
 
 const EVERY_ROLE: readonly DriverRole[] = [
@@ -139,7 +144,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const log = options.log ?? (() => {});
   let clock: bigint | undefined;
   // Node operations run on the session's test clock (DRV-007) and keep state for the session.
-  const nodes = nodeOperations(() => clock);
+  const endpoints = new Endpoints({ clock: () => clock ?? 0n, ...(options.random === undefined ? {} : { random: options.random }) });
+  const nodes = nodeOperations(() => clock, { endpoints });
   const operations = (): Readonly<Record<string, AdapterOperation>> => options.operations ?? { ...REFERENCE_OPERATIONS, ...nodes };
 
   // DRV-027: the PeerCalls waiting for their PeerReply, by call_id, unique for the session.
@@ -215,11 +221,13 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
         return okResponse(id);
       }
       case "shutdown":
+        // DRV-029: no endpoint of the session outlives it.
+        await endpoints.closeAll();
         return okResponse(id);
       default:
         return unsupported(id, "request has no body");
     }
   };
 
-  return { handle, clock: () => clock };
+  return { handle, clock: () => clock, close: () => endpoints.closeAll() };
 }

@@ -18,6 +18,7 @@ import { misuse } from "../../../reference/src/errors.js";
 import type { Json, JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
 import { DELEGATE, delegateOperation } from "./delegator.js";
 import type { OperationContext } from "./dispatch.js";
+import { Endpoints, endpointOperations, providerHandlers, registryHandlers } from "./endpoints.js";
 
 type NodeOperation = (inputs: JsonObject, shared?: JsonObject, context?: OperationContext) => Outcome | Promise<Outcome>;
 
@@ -92,23 +93,32 @@ function sha256Provider(secretKey: Uint8Array, clock: () => bigint): ProviderAge
   });
 }
 
+/** Where a session's nodes listen (§13.11). */
+export interface NodeOptions {
+  /** The session's endpoints; a new set, never closed, by default (enough for sessions that do not listen). */
+  readonly endpoints?: Endpoints;
+}
+
 /**
  * The node operations of one session. `clock` is the session's test clock;
  * a node operation before the first clock request is caller misuse.
  */
-export function nodeOperations(clock: () => bigint | undefined): Readonly<Record<string, NodeOperation>> {
+export function nodeOperations(clock: () => bigint | undefined, options: NodeOptions = {}): Readonly<Record<string, NodeOperation>> {
   const now = (): bigint => clock() ?? misuse("the test clock has not been set (send clock first)");
   let registry: { readonly node: Registry; readonly secretKey: Uint8Array; readonly id: string } | undefined;
-  let provider: { readonly agent: ProviderAgent } | undefined;
+  let provider: { readonly agent: ProviderAgent; readonly secretKey: Uint8Array } | undefined;
   const theRegistry = () => registry ?? misuse("no registry: call registry-node.reset first");
   const theProvider = () => provider ?? misuse("no provider: call provider-node.reset first");
+  const endpoints = options.endpoints ?? new Endpoints({ clock: () => clock() ?? 0n });
 
   return {
-    "registry-node.reset": (inputs) => {
+    "registry-node.reset": async (inputs) => {
       const secretKey = bytesOf(inputs, "secret_key");
       const policy = inputs["policy"];
       if (policy !== undefined && (typeof policy !== "object" || policy === null || Array.isArray(policy))) misuse('input "policy" must be an object');
       const node = new Registry(policy === undefined ? {} : registryPolicyOf(policy as JsonObject));
+      // The endpoint of the node this one replaces goes with it.
+      await endpoints.shutdown("registry");
       registry = { node, secretKey, id: didFromPublicKey(publicKeyFromSecret(secretKey)) };
       return { result: "valid", output: { registry_id: registry.id } };
     },
@@ -130,10 +140,11 @@ export function nodeOperations(clock: () => bigint | undefined): Readonly<Record
       return { result: "valid", output: { answer: hex(answer.value), registry_id: r.id } };
     },
 
-    "provider-node.reset": (inputs) => {
+    "provider-node.reset": async (inputs) => {
       const secretKey = bytesOf(inputs, "secret_key");
       const agent = sha256Provider(secretKey, now);
-      provider = { agent };
+      await endpoints.shutdown("provider");
+      provider = { agent, secretKey };
       return { result: "valid", output: { peer_id: agent.peerId } };
     },
 
@@ -161,6 +172,16 @@ export function nodeOperations(clock: () => bigint | undefined): Readonly<Record
 
     // A delegator keeps no state between calls: each delegation is whole, its peers played by the harness.
     [DELEGATE]: (inputs, _shared, context) => delegateOperation(inputs, now(), context ?? misuse("this session cannot call peers")),
+
+    // §13.11: the nodes above, on the wire.
+    ...endpointOperations(endpoints, (role) => {
+      if (role === "registry") {
+        const r = theRegistry();
+        return { secretKey: r.secretKey, handlers: registryHandlers(r.node, r.secretKey, now) };
+      }
+      const p = theProvider();
+      return { secretKey: p.secretKey, handlers: providerHandlers(p.agent) };
+    }),
   };
 }
 

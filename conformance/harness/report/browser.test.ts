@@ -116,6 +116,54 @@ describe.skipIf(!HAVE_CHROMIUM)("report.html in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("the case table's sticky headings stay below the sticky filter bar when the page scrolls", async () => {
+    await page.locator("#all").click();
+    // A short window, so that the case table scrolls under both.
+    await page.setViewportSize({ width: 1280, height: 400 });
+    try {
+      const tableTop = await page.locator("#cases").evaluate((t) => t.getBoundingClientRect().top + window.scrollY);
+      const target = tableTop + 150;
+      await page.evaluate((y) => window.scrollTo(0, y), target);
+      expect(await page.evaluate(() => window.scrollY)).toBeCloseTo(target, 0);
+      const bar = (await page.locator(".bar").boundingBox())!;
+      const th = (await page.locator("#cases thead th").first().boundingBox())!;
+      // The bar is stuck at the top of the window, and the headings right below it, not under it.
+      expect(Math.abs(bar.y)).toBeLessThan(1);
+      expect(th.y).toBeGreaterThanOrEqual(bar.y + bar.height - 0.5);
+      expect(th.y).toBeLessThan(bar.y + bar.height + 2);
+      // What is painted at the headings' centre is a heading, not the bar.
+      const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest("th, .bar")?.tagName, { x: th.x + th.width / 2, y: th.y + th.height / 2 });
+      expect(hit).toBe("TH");
+    } finally {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("numeric columns are right-aligned, their headings included", async () => {
+    const { checked, misaligned } = await page.evaluate(() => {
+      const misaligned: string[] = [];
+      let checked = 0;
+      for (const table of Array.from(document.querySelectorAll("table"))) {
+        const heads = table.querySelectorAll("thead th");
+        const numeric = new Set<number>();
+        for (const td of Array.from(table.querySelectorAll<HTMLTableCellElement>("tbody td.n"))) {
+          numeric.add(td.cellIndex);
+          if (getComputedStyle(td).textAlign !== "right") misaligned.push(`cell ${td.textContent}`);
+        }
+        for (const i of numeric) {
+          const th = heads[i];
+          checked++;
+          if (th === undefined || getComputedStyle(th).textAlign !== "right") misaligned.push(`heading ${th?.textContent ?? `#${i}`}`);
+        }
+      }
+      return { checked, misaligned };
+    });
+    // Summary, roles, cases and requirements each have numeric columns.
+    expect(checked).toBeGreaterThanOrEqual(10);
+    expect(misaligned).toEqual([]);
+  });
+
   it("expanding a failing case shows its transcript of frames with times", async () => {
     await page.locator("#failing").click();
     const failed = report.cases.find((c) => c.outcome === "fail" && (c.transcript?.length ?? 0) > 0)!;

@@ -13,14 +13,19 @@ export function htmlEscape(text: string): string {
 const e = htmlEscape;
 const ms = (v: number | null): string => (v === null ? "" : v < 10 ? v.toFixed(3) : v < 1000 ? v.toFixed(1) : v.toFixed(0));
 
+// The filter bar sticks to the top of the case list, and the case table's
+// headings stick just below it, at --bar-h: the script measures the bar,
+// whose height changes when it wraps on a narrow window. Numeric columns
+// (class n) are right-aligned, headings included.
 const CSS = `
 :root{--fg:#1b1f24;--muted:#59636e;--bg:#fff;--line:#d1d9e0;--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--grey:#6e7781;--chip:#f6f8fa}
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:24px;max-width:1400px}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .meta{color:var(--muted)}.verdict{padding:12px 16px;border-radius:6px;margin:16px 0;font-weight:600;color:#fff}.verdict ul{margin:6px 0 0;font-weight:400}
 .v-pass{background:var(--pass)}.v-fail{background:var(--fail)}.v-error{background:var(--grey)}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}th{background:var(--chip);position:sticky;top:0}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.o{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--grey)}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}th{background:var(--chip);position:sticky;top:0;z-index:1}
+th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}
+.case-list{--bar-h:2.6em}.case-list th{top:var(--bar-h)}.o{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--grey)}
 .o-pass{background:var(--pass)}.o-fail,.o-crash,.o-framing,.o-timeout{background:var(--fail)}.o-slow{background:var(--warn)}
 .lvl-recommended .o-fail,.lvl-recommended .o-slow,.lvl-recommended .o-crash,.lvl-recommended .o-timeout,.lvl-recommended .o-framing,.lvl-optional .o-fail,.lvl-optional .o-slow,.lvl-optional .o-crash,.lvl-optional .o-timeout,.lvl-optional .o-framing,.bl .o{background:var(--warn)}
 .bar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0;position:sticky;top:0;background:var(--bg);padding:6px 0;z-index:2}
@@ -32,6 +37,9 @@ details pre{white-space:pre-wrap;word-break:break-all;background:var(--chip);pad
 
 const SCRIPT = `
 (function(){
+  var list=document.querySelector('.case-list'),bar=list.querySelector('.bar');
+  function barHeight(){list.style.setProperty('--bar-h',bar.offsetHeight+'px');}
+  barHeight();window.addEventListener('resize',barHeight);if(window.ResizeObserver)new ResizeObserver(barHeight).observe(bar);
   var rows=[].slice.call(document.querySelectorAll('#cases tbody tr'));
   var on={};[].forEach.call(document.querySelectorAll('[data-toggle]'),function(b){on[b.dataset.toggle]=b.getAttribute('aria-pressed')==='true';
     b.addEventListener('click',function(){on[b.dataset.toggle]=!on[b.dataset.toggle];b.setAttribute('aria-pressed',String(on[b.dataset.toggle]));apply();});});
@@ -88,7 +96,7 @@ export function renderHtml(report: Report): string {
   const incidents =
     report.incidents.length === 0
       ? `<p class="meta">None.</p>`
-      : `<table><thead><tr><th>at (ms)</th><th>kind</th><th>what</th></tr></thead><tbody>${report.incidents
+      : `<table><thead><tr><th class="n">at (ms)</th><th>kind</th><th>what</th></tr></thead><tbody>${report.incidents
           .map(
             (i) =>
               `<tr><td class="n">${ms(i.t_ms)}</td><td>${i.kind}</td><td><div class="msg">${e(i.message)}</div>${i.cases.length > 0 ? `<div class="small mono">${e(i.cases.join(" "))}</div>` : ""}${i.stderr !== undefined ? `<details><summary>stderr</summary><pre>${e(i.stderr)}</pre></details>` : ""}</td></tr>`,
@@ -123,22 +131,24 @@ harness ${e(report.harness.name)} ${e(report.harness.version)} · driver protoco
 ${e(report.run.started_at)} · ${ms(report.run.duration_ms)} ms · ${report.run.sessions} session${report.run.sessions === 1 ? "" : "s"} · time scale ${report.run.time_scale} · ${report.run.cases_per_second} cases/s</div>
 <div class="verdict v-${report.verdict.result}">${verdictText} (exit ${report.verdict.exit_code}): ${s.passed} passed, ${s.required_failed} required failed, ${s.recommended_failed} recommended and ${s.optional_failed} optional failed (warnings), ${s.unsupported} unsupported, ${s.skipped} skipped, ${s.baselined} baselined${reasons}</div>
 <h2>Summary</h2>
-<table><thead><tr><th>level</th>${OUTCOMES.map((o) => `<th>${o}</th>`).join("")}</tr></thead><tbody>${levels}</tbody></table>
+<table><thead><tr><th>level</th>${OUTCOMES.map((o) => `<th class="n">${o}</th>`).join("")}</tr></thead><tbody>${levels}</tbody></table>
 <h2>Roles</h2>
-<table><thead><tr><th>role</th><th>declared</th><th>required passed</th><th>required failed</th><th>required not run</th><th>status</th></tr></thead><tbody>${roles}</tbody></table>
+<table><thead><tr><th>role</th><th>declared</th><th class="n">required passed</th><th class="n">required failed</th><th class="n">required not run</th><th>status</th></tr></thead><tbody>${roles}</tbody></table>
 ${baseline}
 <h2>Incidents</h2>
 ${incidents}
 <h2>Cases</h2>
+<section class="case-list">
 <div class="bar">${buttons}<button type="button" id="failing">failing only</button><button type="button" id="all">all</button>
 <select id="level"><option value="">every level</option><option>required</option><option>recommended</option><option>optional</option></select>
 <input id="q" type="search" placeholder="filter by id, requirement, message"><span id="shown" class="small"></span></div>
-<table id="cases"><thead><tr><th>case</th><th>level</th><th>outcome</th><th>expected</th><th>ms</th><th>message</th></tr></thead><tbody>
+<table id="cases"><thead><tr><th>case</th><th>level</th><th>outcome</th><th>expected</th><th class="n">ms</th><th>message</th></tr></thead><tbody>
 ${report.cases.map(caseRow).join("\n")}
 </tbody></table>
+</section>
 <h2>Requirements</h2>
 <p>${report.requirements.covered} of ${report.requirements.total} requirements are cited by a case of this run.${report.requirements.unknown.length > 0 ? ` Cited but unknown to spec/requirements.json: ${e(report.requirements.unknown.join(", "))}.` : ""}</p>
-<details><summary>per requirement</summary><table><thead><tr><th>id</th><th>level</th><th>cases</th><th>passed</th><th>failed</th><th>not run</th><th>status</th></tr></thead><tbody>${reqRows}</tbody></table></details>
+<details><summary>per requirement</summary><table><thead><tr><th>id</th><th>level</th><th class="n">cases</th><th class="n">passed</th><th class="n">failed</th><th class="n">not run</th><th>status</th></tr></thead><tbody>${reqRows}</tbody></table></details>
 <script>${SCRIPT}</script>
 </body></html>
 `;

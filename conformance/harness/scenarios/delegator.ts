@@ -111,7 +111,7 @@ async function warmUp(s: Steps, forger: Provider): Promise<void> {
 }
 
 /** Runs the delegation and returns its report: chosen, error, attested. */
-async function delegate(s: Steps, net: Network, policy?: JsonObject): Promise<{ chosen: string; error: string; attested: string[] }> {
+async function delegate(s: Steps, net: Network, policy?: JsonObject, risk = "TASK_RISK_HIGH"): Promise<{ chosen: string; error: string; attested: string[]; attempts: { peer_id: string; stage: string; error: string }[] }> {
   const out = await s.ok(
     DELEGATE,
     {
@@ -119,7 +119,7 @@ async function delegate(s: Steps, net: Network, policy?: JsonObject): Promise<{ 
       registry: net.registryId,
       capability: { namespace: CAP.namespace, id: CAP.id, version: CAP.version },
       input: hex(INPUT),
-      risk: "TASK_RISK_HIGH",
+      risk,
       ...(policy === undefined ? {} : { policy }),
       attestation_verifiers: [],
     },
@@ -141,7 +141,11 @@ async function delegate(s: Steps, net: Network, policy?: JsonObject): Promise<{ 
     const firstCanary = net.seen.findIndex((c) => c.peer === p && c.kind === "canary");
     s.expect(firstCanary !== -1 && firstCanary < firstTask, `${net.name(p)} was sent a task without a canary first, at a level that requires one (DLG-003)`);
   }
-  return { chosen, error, attested: attested as string[] };
+  const attempts = out["attempts"];
+  const isAttempt = (a: unknown): a is { peer_id: string; stage: string; error: string } =>
+    typeof a === "object" && a !== null && ["peer_id", "stage", "error"].every((k) => typeof (a as Record<string, unknown>)[k] === "string");
+  s.expect(Array.isArray(attempts) && attempts.every(isAttempt), `${DELEGATE} answered ok without "attempts" as an array of {peer_id, stage, error}`);
+  return { chosen, error, attested: attested as string[], attempts: attempts as { peer_id: string; stage: string; error: string }[] };
 }
 
 function order(net: Network, peers: readonly string[]): string {
@@ -213,5 +217,29 @@ const budgetScenario: ScenarioSpec = {
   },
 };
 
+const attestationScenario: ScenarioSpec = {
+  id: "scenario/delegator/attestation-001",
+  requirements: ["DLG-007", "DLG-003", "DLG-006"],
+  operations: [DELEGATE],
+  expectation: "at risk CRITICAL, an honest provider's result without a platform attestation rejected with ATTESTATION_REQUIRED, and no provider chosen",
+  script: async (s: Steps) => {
+    s.step("play a registry with one honest provider, whose evidence carries no platform attestation");
+    const net = new Network(s);
+    const honest = net.add("honest", "honest", 10);
+    // A newcomer's prior (333,333 ppm) is below the default CRITICAL floor: without this, no task would be sent at all.
+    const policy = clone(RiskPolicySchema, DEFAULT_RISK_POLICY);
+    const critical = policy.rules.find((rule) => rule.risk === TaskRisk.CRITICAL)!;
+    critical.minReputationPpm = 0;
+    critical.requireAttestation = true;
+    s.step("delegate a CRITICAL-risk task, with no attestation format the delegator can appraise");
+    const r = await delegate(s, net, toJson(RiskPolicySchema, policy) as JsonObject, "TASK_RISK_CRITICAL");
+    s.expect(net.sent("task").includes(honest.agent.peerId), "the honest provider was never sent the task, so its result was not judged");
+    s.expect(r.chosen === "", `the delegation accepted ${net.name(r.chosen)}'s result, which carries no platform attestation (DLG-007)`, "valid");
+    const judged = r.attempts.filter((a) => a.peer_id === honest.agent.peerId).map((a) => a.error);
+    s.expect(judged.includes("ATTESTATION_REQUIRED"), `the honest provider's attempts ended with [${judged.map((e) => e || '""').join(", ")}], not ATTESTATION_REQUIRED (DLG-007)`, judged.find((e) => e !== "") ?? "output");
+    s.expect(r.error === "DELEGATION_FAILED", `the delegation ended with error "${r.error}", not DELEGATION_FAILED`, r.error || "output");
+  },
+};
+
 /** The delegator scenarios. */
-export const DELEGATOR_SCENARIOS: readonly ScenarioSpec[] = [fallbackScenario, forgedScenario, budgetScenario];
+export const DELEGATOR_SCENARIOS: readonly ScenarioSpec[] = [fallbackScenario, forgedScenario, budgetScenario, attestationScenario];

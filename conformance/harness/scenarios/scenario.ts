@@ -9,7 +9,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { didFromPublicKey } from "../../../reference/src/crypto/did-key.js";
 import { publicKeyFromSecret } from "../../../reference/src/crypto/ed25519.js";
-import type { Case, CaseSession, CaseVerdict, Level, PeerHandler } from "../case.js";
+import type { Case, CaseContext, CaseSession, CaseVerdict, Level, PeerHandler } from "../case.js";
 import { strongest, type RequirementIndex } from "../requirements.js";
 import { CORPUS_CLOCK_MS } from "../session.js";
 
@@ -86,6 +86,11 @@ export class Steps {
     throw new StepFailure(message, observed);
   }
 
+  /** Ends the scenario as skipped: what it would check cannot be observed on this implementation. */
+  skip(message: string): never {
+    throw new NotRun("skipped", `${this.#step}: ${message}`);
+  }
+
   /** Fails the scenario unless the condition holds. */
   expect(condition: boolean, message: string, observed = "output"): asserts condition {
     if (!condition) this.fail(message, observed);
@@ -152,7 +157,8 @@ export interface ScenarioSpec {
   readonly operations: readonly string[];
   /** What it expects, in a few words. */
   readonly expectation: string;
-  readonly script: (s: Steps) => Promise<void>;
+  /** The steps; `context` holds the run's time scale, for waits of the scenario's own (spec §13.11). */
+  readonly script: (s: Steps, context: CaseContext) => Promise<void>;
 }
 
 /** A scenario as a conformance case. */
@@ -178,12 +184,12 @@ export class Scenario implements Case {
     this.expectation = spec.expectation;
   }
 
-  async run(session: CaseSession): Promise<CaseVerdict> {
+  async run(session: CaseSession, context: CaseContext = { timeScale: 1, samples: 5 }): Promise<CaseVerdict> {
     const steps = new Steps(session);
     let verdict: CaseVerdict;
     try {
       await steps.clock(CORPUS_CLOCK_MS);
-      await this.spec.script(steps);
+      await this.spec.script(steps, context);
       verdict = { outcome: "pass" };
     } catch (e) {
       if (e instanceof StepFailure) verdict = { outcome: "fail", message: `${steps.current}: ${e.message}`, observed: e.observed };

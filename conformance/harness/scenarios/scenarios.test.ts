@@ -84,6 +84,7 @@ describe("behavioural scenarios", () => {
       "scenario/delegator/fallback-001",
       "scenario/delegator/forged-evidence-001",
       "scenario/delegator/budget-001",
+      "scenario/delegator/attestation-001",
     ]);
     for (const c of cases) {
       expect(c.requirements.filter((r) => !index.has(r)), c.id).toEqual([]);
@@ -225,6 +226,18 @@ describe("behavioural scenarios", () => {
     );
     expect(v.outcome).toBe("fail");
     expect(v.message).toMatch(/outcome attestations about did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK, which were sent no canary and no task \(DLG-006\)/);
+  });
+
+  it("DLG-007: attestation-001 fails against a delegator that does not require a platform attestation", async () => {
+    const v = await run(
+      "scenario/delegator/attestation-001",
+      delegatorWith((inputs) => {
+        const policy = inputs["policy"] as { rules: { risk: string; requireAttestation?: boolean }[] };
+        return { ...inputs, policy: { rules: policy.rules.map((r) => (r.risk === "TASK_RISK_CRITICAL" ? { ...r, requireAttestation: false } : r)) } };
+      }),
+    );
+    expect(v).toMatchObject({ outcome: "fail", observed: "valid" });
+    expect(v.message).toMatch(/^step 2 \(delegate a CRITICAL-risk task, .*\): the delegation accepted honest's result, which carries no platform attestation \(DLG-007\)/);
   });
 
   it("a node operation answered unsupported makes the scenario unsupported, not failed", async () => {

@@ -2,7 +2,8 @@
 // order until one passes, skipping repeated peer ids and peers that already
 // failed in the same delegation, within a budget of attempts. The rule is a
 // pure step function, so that test vectors can pin the peer chosen and every
-// attempt; runFallback and runFallbackAsync only drive it.
+// attempt; one loop drives it, and runFallback and runFallbackAsync only feed
+// that loop the outcome of each try.
 import { Ap2pError, misuse, type ErrorCodeName, type Verdict } from "../errors.js";
 
 /** What one delegation's fallback works through. */
@@ -123,8 +124,12 @@ function finish<T>(plan: FallbackPlan, attempts: readonly FallbackAttempt[], ste
   return { verdict: { ok: true, value: { peerId: step.verdict.value, value: value as T } }, attempts, failed };
 }
 
-/** Fallback selection with a synchronous try (a canary answered in process, a simulator). */
-export function runFallback<T>(candidates: readonly string[], budget: number, tryCandidate: (peerId: string) => Verdict<T>, options: FallbackOptions): FallbackResult<T> {
+/**
+ * The one fallback loop, for both drivers: yields each peer to try, is
+ * resumed with the verdict of that try, and returns the result. runFallback
+ * and runFallbackAsync differ only in how they obtain a verdict.
+ */
+function* fallbackLoop<T>(candidates: readonly string[], budget: number, options: FallbackOptions): Generator<string, FallbackResult<T>, Verdict<T>> {
   if (typeof options?.now !== "function") misuse("options.now must be a clock function");
   const plan: FallbackPlan = options.excluded === undefined ? { candidates, budget } : { candidates, budget, excluded: new Set(options.excluded) };
   let attempts: readonly FallbackAttempt[] = [];
@@ -132,11 +137,19 @@ export function runFallback<T>(candidates: readonly string[], budget: number, tr
   for (;;) {
     const step = nextCandidate(plan, attempts);
     if (step.kind === "done") return finish(plan, attempts, step, value);
-    const verdict = tryCandidate(step.peerId);
+    const verdict = yield step.peerId;
     const outcome = outcomeOf(verdict);
     if (verdict.ok) value = verdict.value;
     attempts = recordAttempt(plan, attempts, step.peerId, outcome, options.now());
   }
+}
+
+/** Fallback selection with a synchronous try (a canary answered in process, a simulator). */
+export function runFallback<T>(candidates: readonly string[], budget: number, tryCandidate: (peerId: string) => Verdict<T>, options: FallbackOptions): FallbackResult<T> {
+  const loop = fallbackLoop<T>(candidates, budget, options);
+  let step = loop.next();
+  while (!step.done) step = loop.next(tryCandidate(step.value));
+  return step.value;
 }
 
 /** Fallback selection with an asynchronous try (a canary over the network). Candidates are tried one at a time. */
@@ -146,16 +159,8 @@ export async function runFallbackAsync<T>(
   tryCandidate: (peerId: string) => Promise<Verdict<T>>,
   options: FallbackOptions,
 ): Promise<FallbackResult<T>> {
-  if (typeof options?.now !== "function") misuse("options.now must be a clock function");
-  const plan: FallbackPlan = options.excluded === undefined ? { candidates, budget } : { candidates, budget, excluded: new Set(options.excluded) };
-  let attempts: readonly FallbackAttempt[] = [];
-  let value: T | undefined;
-  for (;;) {
-    const step = nextCandidate(plan, attempts);
-    if (step.kind === "done") return finish(plan, attempts, step, value);
-    const verdict = await tryCandidate(step.peerId);
-    const outcome = outcomeOf(verdict);
-    if (verdict.ok) value = verdict.value;
-    attempts = recordAttempt(plan, attempts, step.peerId, outcome, options.now());
-  }
+  const loop = fallbackLoop<T>(candidates, budget, options);
+  let step = loop.next();
+  while (!step.done) step = loop.next(await tryCandidate(step.value));
+  return step.value;
 }

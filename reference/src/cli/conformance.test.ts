@@ -4,7 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fixture } from "../../../conformance/harness/testing/run.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { VerificationTier } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
+import { SHA256_TEST_CAPABILITY } from "../canary/oracles.js";
+import { AgentService } from "../node/agent-service.js";
+import { secureRandom, systemClock } from "../node/random.js";
+import { RegistryService } from "../node/registry-service.js";
 import { parseDuration, runConformanceCommand } from "./conformance.js";
+
+/** The RFC 8032 §7.1 TEST 1 key's did:key: a node that is not it cannot prove it. */
+const DID = "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw";
 
 const MAIN = join(import.meta.dirname, "main.ts");
 const tmp = () => mkdtempSync(join(tmpdir(), "ap2p-cli-"));
@@ -106,4 +115,70 @@ describe("ap2p conformance: runs", () => {
     expect(report.run.aborted).toBe("interrupted by SIGINT");
     expect(report.summary.skipped).toBeGreaterThan(0);
   }, 20_000);
+});
+
+describe("ap2p conformance --wire", () => {
+  const byOutcome = (dir: string): Record<string, string[]> => {
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as { cases: { id: string; outcome: string }[] };
+    const out: Record<string, string[]> = {};
+    for (const c of report.cases) (out[c.outcome] ??= []).push(c.id.replace("scenario/wire/", ""));
+    return out;
+  };
+
+  it("usage errors name the option", async () => {
+    expect((await cli("--wire", "ws://127.0.0.1:1/")).err).toMatch(/--wire needs --wire-peer/);
+    expect((await cli("--stdio", "x", "--wire-peer", "did:key:x")).err).toMatch(/--wire-peer and --wire-role go with --wire/);
+    expect((await cli("--wire", "ws://127.0.0.1:1/", "--wire-peer", "did:key:nope")).err).toMatch(/--wire-peer did:key:nope: expected an Ed25519 did:key/);
+    expect((await cli("--wire", "wss://127.0.0.1:1/", "--wire-peer", DID)).err).toMatch(/wss: is not supported yet/);
+    expect((await cli("--wire", "ws://127.0.0.1:1/", "--wire-peer", DID, "--wire-role", "delegator")).err).toMatch(/--wire-role delegator/);
+    expect((await cli("--help")).out).toMatch(/--wire URL/);
+  });
+
+  it("runs the wire cases against a running registry node; cases that need a limit are skipped, the shutdown case not sent", async () => {
+    const service = await RegistryService.start({ secretKey: new Uint8Array(32).fill(91), sweepIntervalMs: 0, clock: systemClock, random: secureRandom });
+    try {
+      const dir = tmp();
+      const r = await cli("--wire", service.url, "--wire-peer", service.peerId, "--report-dir", dir, "--format", "json", "--quiet");
+      expect(r.code).toBe(0);
+      const got = byOutcome(dir);
+      expect(got["skipped"]?.sort()).toEqual(["connection-limit-001", "handshake-timeout-001", "idle-timeout-001"]);
+      expect(got["unsupported"]).toEqual(["goaway-001"]);
+      expect(got["pass"]).toContain("registry-calls-001");
+      expect(got["pass"]).toHaveLength(15);
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
+
+  it("with --wire-role provider, calls a running provider's canary and task methods", async () => {
+    const service = await AgentService.start({
+      secretKey: new Uint8Array(32).fill(92),
+      offers: [{ capability: { ...SHA256_TEST_CAPABILITY.capability, supportedTiers: [VerificationTier.REPUTATION, VerificationTier.CANARY] }, tools: [{ id: "ap2p.test/sha256@1", run: (input: Uint8Array) => sha256(input) }], compute: SHA256_TEST_CAPABILITY.compute }],
+      clock: systemClock,
+      random: secureRandom,
+    });
+    try {
+      const dir = tmp();
+      const r = await cli("--wire", service.url, "--wire-peer", service.peerId, "--wire-role", "provider", "--report-dir", dir, "--format", "json", "--quiet");
+      expect(r.code).toBe(0);
+      const got = byOutcome(dir);
+      expect(got["pass"]).toContain("provider-calls-001");
+      expect(got["pass"]).toContain("methods-001");
+      expect(got["fail"]).toBeUndefined();
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
+
+  it("a node that does not prove the did:key given fails the handshake case", async () => {
+    const service = await RegistryService.start({ secretKey: new Uint8Array(32).fill(93), sweepIntervalMs: 0, clock: systemClock, random: secureRandom });
+    try {
+      const dir = tmp();
+      const r = await cli("--wire", service.url, "--wire-peer", DID, "--filter", "scenario/wire/handshake-001", "--report-dir", dir, "--format", "json", "--quiet");
+      expect(r.code).toBe(1);
+      expect(byOutcome(dir)["fail"]).toEqual(["handshake-001"]);
+    } finally {
+      await service.close();
+    }
+  }, 30_000);
 });

@@ -5,10 +5,11 @@ import { DEFAULT_RUN_OPTIONS, UsageError, referenceCommand, runConformance, type
 import { REPORT_FORMATS, type ReportFormat } from "../../../conformance/harness/report/write.js";
 
 const HELP = `Usage: ap2p conformance (--stdio CMD | --ws URL | --ws-command CMD | --reference) [options]
+       ap2p conformance --wire URL --wire-peer DID [--wire-role registry|provider] [options]
 
-Runs every test of the AP2P test-vector corpus, and the driver-protocol cases,
-against an implementation driven over the driver protocol (spec §13), and
-writes JSON, JUnit, HTML and badge reports.
+Runs every test of the AP2P test-vector corpus, the driver-protocol cases, the
+behavioural scenarios and the wire cases against an implementation driven over
+the driver protocol (spec §13), and writes JSON, JUnit, HTML and badge reports.
 
 The implementation:
   --stdio CMD          launch \`sh -c CMD\`; one JSON request/response per line on stdin/stdout
@@ -16,6 +17,13 @@ The implementation:
   --ws-command CMD     launch \`sh -c CMD\`, wait for "AP2P-DRIVER-LISTENING <url>" on stdout, connect
   --reference          the reference implementation (ap2p driver), over --transport
   --transport T        stdio (default) or ws, with --reference
+
+A running node, without a driver (only the wire cases of spec §13.11):
+  --wire URL           the node's ws: endpoint, e.g. the URL \`ap2p registry serve\` prints
+  --wire-peer DID      the did:key the node must prove in its handshake
+  --wire-role R        registry (default) or provider: the methods to call. Against a
+                       registry the harness publishes one test descriptor (60 s lifetime);
+                       cases that need a limit set (timeouts, connection limit) are skipped
 
 Selection and verdict:
   --filter GLOB        run only case ids matching GLOB (* any characters, ? one); repeat or
@@ -73,6 +81,9 @@ export async function runConformanceCommand(argv: readonly string[]): Promise<nu
         stdio: { type: "string" },
         ws: { type: "string" },
         "ws-command": { type: "string" },
+        wire: { type: "string" },
+        "wire-peer": { type: "string" },
+        "wire-role": { type: "string" },
         reference: { type: "boolean" },
         transport: { type: "string" },
         "report-dir": { type: "string" },
@@ -114,8 +125,10 @@ export async function runConformanceCommand(argv: readonly string[]): Promise<nu
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const targets = [v.stdio, v.ws, v["ws-command"], v.reference ? "reference" : undefined].filter((t) => t !== undefined);
-    if (targets.length !== 1) throw new UsageError("name the implementation with exactly one of --stdio, --ws, --ws-command and --reference");
+    const targets = [v.stdio, v.ws, v["ws-command"], v.reference ? "reference" : undefined, v.wire].filter((t) => t !== undefined);
+    if (targets.length !== 1) throw new UsageError("name the implementation with exactly one of --stdio, --ws, --ws-command, --reference and --wire");
+    if (v.wire === undefined && (v["wire-peer"] !== undefined || v["wire-role"] !== undefined)) throw new UsageError("--wire-peer and --wire-role go with --wire");
+    if (v.wire !== undefined && v["wire-peer"] === undefined) throw new UsageError("--wire needs --wire-peer DID: the did:key the node must prove");
     if (v.transport !== undefined && !v.reference) throw new UsageError("--transport goes with --reference");
     const transport = v.transport ?? "stdio";
     if (transport !== "stdio" && transport !== "ws") throw new UsageError(`--transport ${transport}: expected stdio or ws`);
@@ -127,6 +140,11 @@ export async function runConformanceCommand(argv: readonly string[]): Promise<nu
       cwd = ref.cwd;
     } else if (v.stdio !== undefined) target = { kind: "stdio", command: v.stdio };
     else if (v.ws !== undefined) target = { kind: "ws", url: v.ws };
+    else if (v.wire !== undefined) {
+      const role = v["wire-role"] ?? "registry";
+      if (role !== "registry" && role !== "provider") throw new UsageError(`--wire-role ${role}: expected registry or provider`);
+      target = { kind: "wire", url: v.wire, peerId: v["wire-peer"]!, role };
+    }
     else target = { kind: "ws-command", command: v["ws-command"]! };
 
     const formats = (v.format ?? REPORT_FORMATS.join(",")).split(",").map((f) => f.trim()).filter((f) => f.length > 0);

@@ -2,11 +2,13 @@
 // protocol (spec/13-conformance.md), over standard input and output or over
 // WebSocket, so that the harness can be checked against the reference and
 // other implementations compared with it.
-import { createDispatcher } from "../../../conformance/adapters/reference/dispatch.js";
+import { createDispatcher, type Dispatcher } from "../../../conformance/adapters/reference/dispatch.js";
 import { serveStdio } from "../../../conformance/adapters/reference/stdio.js";
 import { serveWebSocket } from "../../../conformance/adapters/reference/ws.js";
+import { createNodeDispatcher } from "../../../conformance/adapters/node/dispatch.js";
+import { serveNodeWebSocket } from "../../../conformance/adapters/node/ws.js";
 
-export const DRIVER_HELP = `Usage: ap2p driver [--transport stdio|ws] [--port N] [--once]
+export const DRIVER_HELP = `Usage: ap2p driver [--transport stdio|ws] [--port N] [--once] [--node]
 
 Runs the reference implementation as a conformance driver (spec/13-conformance.md).
 
@@ -16,6 +18,9 @@ Runs the reference implementation as a conformance driver (spec/13-conformance.m
                       "AP2P-DRIVER-LISTENING ws://127.0.0.1:PORT/" to standard output
   --port N            the WebSocket port (default 0: an ephemeral port)
   --once              with ws: stop after the first session ends
+  --node              run the registry, provider and delegator operations
+                      through real nodes over loopback connections
+                      (spec/14-connectivity.md) instead of in memory
 
 Diagnostics go to standard error.
 `;
@@ -24,12 +29,14 @@ interface DriverArgs {
   readonly transport: "stdio" | "ws";
   readonly port: number;
   readonly once: boolean;
+  readonly node: boolean;
 }
 
 function parseArgs(argv: string[]): DriverArgs | string {
   let transport: "stdio" | "ws" = "stdio";
   let port = 0;
   let once = false;
+  let node = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string | undefined => argv[++i];
@@ -43,12 +50,14 @@ function parseArgs(argv: string[]): DriverArgs | string {
       port = Number(p);
     } else if (arg === "--once") {
       once = true;
+    } else if (arg === "--node") {
+      node = true;
     } else {
       return `unexpected argument ${arg}`;
     }
   }
   if (transport === "stdio" && (port !== 0 || once)) return "--port and --once apply to --transport ws only";
-  return { transport, port, once };
+  return { transport, port, once, node };
 }
 
 const log = (text: string): void => void process.stderr.write(`ap2p driver: ${text}\n`);
@@ -73,15 +82,27 @@ export async function runDriverCommand(argv: string[]): Promise<number> {
   console.log = console.info = console.debug = console.error;
 
   if (args.transport === "stdio") {
-    await serveStdio({ handler: createDispatcher({ log }).handle, name: "ap2p driver" });
+    const dispatcher = args.node ? createNodeDispatcher({ log }) : createDispatcher({ log });
+    await serveStdio({ handler: dispatcher.handle, name: "ap2p driver" });
+    // The session's nodes and endpoints stop with it, however it ended.
+    await dispatcher.close();
     // DRV-012: the readline interface is closed; stop reading so the process can exit.
     process.stdin.destroy();
     return 0;
   }
 
+  // The endpoints of every session close with the server (DRV-029).
+  const sessions = new Set<Dispatcher>();
+  const session = (): Dispatcher => {
+    const d = createDispatcher({ log });
+    sessions.add(d);
+    return d;
+  };
   let server;
   try {
-    server = await serveWebSocket({ handler: () => createDispatcher({ log }).handle, port: args.port, once: args.once, log });
+    server = args.node
+      ? await serveNodeWebSocket({ port: args.port, once: args.once, log })
+      : await serveWebSocket({ handler: () => session().handle, port: args.port, once: args.once, log });
   } catch (e) {
     log(`cannot listen: ${(e as Error).message}`);
     return 1;
@@ -91,6 +112,7 @@ export async function runDriverCommand(argv: string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   await server.closed;
+  await Promise.all([...sessions].map((d) => d.close()));
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   return 0;

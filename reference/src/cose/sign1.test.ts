@@ -4,6 +4,9 @@ import { encodeCanonical } from "../cbor/encode.js";
 import { CborTag, type CborMap, type CborValue } from "../cbor/value.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret, signEd25519 } from "../crypto/ed25519.js";
+import { CapabilityDescriptorSchema } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
+import { verifyDescriptor } from "../descriptor/verify.js";
+import { parseSignedMessage, verifySignedMessage } from "../signed/signed-message.js";
 import { encodeProtectedHeader, parseSign1, sigStructure, signSign1, verifySign1 } from "./sign1.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -138,6 +141,48 @@ describe("COSE_Sign1 envelope", () => {
     it(`${what} → ${code}`, () => expect(codeOf(make())).toBe(code));
   }
 
+  it("SIG-008: the Sig_structure written directly is its deterministic encoding, for every length of head", () => {
+    const prot = encodeProtectedHeader(CT, KID);
+    for (const n of [0, 1, 23, 24, 255, 256, 65535, 65536]) {
+      const payload = new Uint8Array(n).fill(n & 0xff);
+      expect(hex(sigStructure(prot, payload))).toBe(hex(encodeCanonical(["Signature1", prot, new Uint8Array(0), payload])));
+      expect(hex(sigStructure(payload, prot))).toBe(hex(encodeCanonical(["Signature1", payload, new Uint8Array(0), prot])));
+    }
+  });
+  it("SIG-002: a header that differs from the one AP2P writes only in the kid's head, or by a trailing byte, takes the general path", () => {
+    const kid = utf8(KID);
+    const prefix = encodeProtectedHeader(CT, "").subarray(0, -1);
+    expect(codeOf(build({ protectedBytes: new Uint8Array([...prefix, 0x59, 0x00, kid.length, ...kid]) }))).toBe("CBOR_NON_SHORTEST_HEAD");
+    expect(codeOf(build({ protectedBytes: new Uint8Array([...prefix, 0x58, kid.length, ...kid, 0x00]) }))).toBe("CBOR_TRAILING_BYTES");
+    expect(codeOf(build({ protectedBytes: new Uint8Array([...prefix, 0x58, kid.length + 1, ...kid]) }))).toBe("CBOR_MALFORMED");
+    expect(codeOf(build({ protectedBytes: new Uint8Array([...prefix, 0x58, kid.length, ...kid]) }))).toBe("ok");
+  });
+
+  // A kid naming a canonical encoding that is no curve point (y = 2). Verification
+  // pipelines leave this key check to the signature and settle it before they
+  // report anything else, so it must still come first.
+  const offCurveKid = "did:key:z" + base58.encode(unhex("ed01" + "02".padEnd(64, "0")));
+  const offCurve = (payload: Uint8Array, signature = new Uint8Array(64).fill(7)) =>
+    build({ protectedMap: header([[1, -8], [3, CT], [4, utf8(offCurveKid)]]), payload, signature });
+  const descriptorCode = (bytes: Uint8Array) => {
+    const v = verifyDescriptor(bytes, { now: 1767225600000n });
+    return v.ok ? "ok" : v.error.code;
+  };
+  it.each([
+    ["an ill-formed payload", encodeCanonical(new Map([["hello", "world"]]))],
+    ["a payload that is not CBOR", new Uint8Array([0xff])],
+    ["an empty payload map", encodeCanonical(new Map())],
+  ])("ID-003: a kid whose key is not a curve point is KEY_NOT_ON_CURVE in every pipeline, with %s", (_, payload) => {
+    const bytes = offCurve(payload);
+    expect(codeOf(bytes)).toBe("KEY_NOT_ON_CURVE");
+    const parsed = parseSign1(bytes, CT);
+    expect(!parsed.ok && parsed.error.code).toBe("KEY_NOT_ON_CURVE");
+    const stages = parseSignedMessage(CapabilityDescriptorSchema, bytes);
+    expect(!stages.ok && stages.error.code).toBe("KEY_NOT_ON_CURVE");
+    const verified = verifySignedMessage(CapabilityDescriptorSchema, bytes);
+    expect(!verified.ok && verified.error.code).toBe("KEY_NOT_ON_CURVE");
+    expect(descriptorCode(bytes)).toBe("KEY_NOT_ON_CURVE");
+  });
   it("SIG-015: a failed verification yields no payload to act on", () => {
     const v = verifySign1(build({ aad: new Uint8Array([1]) }), CT);
     expect(v.ok).toBe(false);

@@ -9,7 +9,7 @@
 // path, query or fragment, so each key has exactly one peer id.
 import { base58 } from "@scure/base";
 import { accept, misuse, reject, type Verdict } from "../errors.js";
-import { checkPublicKey } from "./ed25519.js";
+import { checkPublicKey, checkPublicKeyEncoding } from "./ed25519.js";
 
 const DID_KEY_PREFIX = "did:key:z";
 // unsigned-varint(0xed): 0xed = 0b1_1101101 -> 0xed (low 7 bits, continuation bit set), 0x01.
@@ -72,6 +72,38 @@ function readVarint(bytes: Uint8Array): { value: number; length: number } | unde
  * - KEY_NOT_CANONICAL, KEY_SMALL_ORDER, KEY_NOT_ON_CURVE: from checkPublicKey.
  */
 export function parseDidKey(did: string): Verdict<Uint8Array> {
+  return parseDidKeyWith(did, checkPublicKey);
+}
+
+/**
+ * As parseDidKey, but leaves the one expensive key check, that the key is a
+ * curve point, to the signature verification that follows
+ * (checkPublicKeyEncoding): for verification pipelines, which must settle it
+ * with checkPublicKey before they report any defect found in between.
+ */
+export function parseDidKeyEncoding(did: string): Verdict<Uint8Array> {
+  return parseDidKeyWith(did, checkPublicKeyEncoding);
+}
+
+// Peer ids that passed every check up to the key's own, with their key:
+// verifiers see the same signers again and again.
+const DID_CACHE_SIZE = 4096;
+const parsedDids = new Map<string, Uint8Array>();
+
+function parseDidKeyWith(did: string, check: (key: Uint8Array) => Verdict<Uint8Array>): Verdict<Uint8Array> {
+  if (typeof did === "string") {
+    const known = parsedDids.get(did);
+    if (known !== undefined) return check(known);
+  }
+  const key = parseDidKeyBytes(did);
+  if (!key.ok) return key;
+  if (parsedDids.size >= DID_CACHE_SIZE) parsedDids.delete(parsedDids.keys().next().value!);
+  parsedDids.set(did, key.value);
+  return check(key.value);
+}
+
+/** The did:key rules before the key's own (ID-001, ID-002): the 32 bytes it names. */
+function parseDidKeyBytes(did: string): Verdict<Uint8Array> {
   // Peer ids arrive inside untrusted messages, so a non-string is a verdict, not misuse.
   if (typeof did !== "string") return reject("DID_MALFORMED", "a DID must be a string");
   if (did.length === 0) return reject("DID_MALFORMED", "empty DID");
@@ -105,6 +137,5 @@ export function parseDidKey(did: string): Verdict<Uint8Array> {
   // One key, one peer id: re-encoding must give the input back, which rules
   // out non-minimal varints and any other alternative spelling.
   if (encode(key) !== did) return reject("DID_MALFORMED", "did:key identifier is not the canonical encoding of its key");
-  const checked = checkPublicKey(key);
-  return checked.ok ? accept(checked.value) : checked;
+  return accept(key.slice());
 }

@@ -4,8 +4,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isAp2pError, type Verdict } from "../errors.js";
 import {
+  ED25519_KEY_CACHE_SIZE,
   SMALL_ORDER_ENCODINGS,
   checkPublicKey,
+  checkPublicKeyEncoding,
   ed25519Backends,
   generateSecretKey,
   publicKeyFromSecret,
@@ -305,6 +307,72 @@ describe("ID-003: public keys must be canonical, not small order, on the curve",
   });
 });
 
+// The node backend settles check 3 (A is a curve point) through the signature
+// it verifies and decodes A only before it reports a rejection; these cases
+// give it keys no earlier call has decoded.
+describe("ID-003: KEY_NOT_ON_CURVE comes before every signature defect, however check 3 is settled", () => {
+  // Canonical encodings with no curve point (y^2 - 1) / (d y^2 + 1) non-square; y = 2 is used above.
+  const offCurve: Uint8Array[] = [];
+  for (let y = 3n; offCurve.length < 12; y++) {
+    try {
+      ed.Point.fromBytes(le32(y), false);
+    } catch {
+      offCurve.push(le32(y));
+    }
+  }
+  const defects: [string, Uint8Array][] = [
+    ["a signature that would otherwise be SIG_INVALID", GOOD],
+    ["a 3-byte signature (SIG_MALFORMED)", new Uint8Array(3)],
+    ["S = L (SIG_S_NOT_CANONICAL)", cat(GOOD.subarray(0, 32), le32(L))],
+    ["R with y = p (SIG_R_NOT_CANONICAL)", cat(le32(P), GOOD_S)],
+    ["R = identity (SIG_R_SMALL_ORDER)", cat(le32(1n), GOOD_S)],
+  ];
+  it.each(defects.map(([name, sig], i) => [name, i, sig] as const))("ID-003: an off-curve key with %s is KEY_NOT_ON_CURVE on every backend", (_, i, sig) => {
+    for (const [j, backend] of BACKENDS.entries()) {
+      // A fresh key per backend, so that no earlier call has settled it.
+      const key = offCurve[2 * i + j]!;
+      expect(code(checkPublicKeyEncoding(key))).toBe("OK");
+      expect(code(verifyEd25519(key, M, sig, { backend }))).toBe("KEY_NOT_ON_CURVE");
+      expect(code(verifyEd25519(key, M, sig, { backend }))).toBe("KEY_NOT_ON_CURVE");
+      expect(code(checkPublicKey(key))).toBe("KEY_NOT_ON_CURVE");
+    }
+  });
+
+  it("checkPublicKeyEncoding runs checks 1 and 2 only, and returns a copy", () => {
+    expect(code(checkPublicKeyEncoding(le32(P)))).toBe("KEY_NOT_CANONICAL");
+    expect(code(checkPublicKeyEncoding(le32(1n)))).toBe("KEY_SMALL_ORDER");
+    expect(code(checkPublicKeyEncoding(new Uint8Array(31)))).toBe("KEY_NOT_CANONICAL");
+    const result = checkPublicKeyEncoding(A);
+    expect(result.ok && hex(result.value)).toBe(hex(A));
+    expect(result.ok && result.value).not.toBe(A);
+  });
+
+  it("ID-003 / SIG-009 / SIG-010: the byte-wise range checks agree with integer arithmetic near every boundary", () => {
+    // y near 0, 1, p - 1, p and 2^255, with and without the sign bit; S near L and 2^256.
+    const near = (c: bigint) => fc.bigInt({ min: c - 40n, max: c + 40n });
+    const y = fc.oneof(near(0n), near(1n), near(P - 1n), near(P), near(2n ** 255n - 1n), fc.bigInt({ min: 0n, max: 2n ** 255n - 1n }));
+    const smallOrder = new Set(SMALL_ORDER_ENCODINGS);
+    fc.assert(
+      fc.property(y.filter((v) => v >= 0n && v < 2n ** 255n), fc.boolean(), (v, sign) => {
+        const bytes = le32(v | (sign ? SIGN_BIT : 0n));
+        const expected =
+          v >= P || (sign && (v === 1n || v === P - 1n)) ? "KEY_NOT_CANONICAL" : smallOrder.has(hex(bytes)) ? "KEY_SMALL_ORDER" : "OK";
+        expect(code(checkPublicKeyEncoding(bytes))).toBe(expected);
+      }),
+      { numRuns: 400 },
+    );
+    const s = fc.oneof(near(0n), near(L), near(2n ** 256n - 1n), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }));
+    fc.assert(
+      fc.property(s.filter((v) => v >= 0n && v < 2n ** 256n), (v) => {
+        const got = code(verifyEd25519(A, M, cat(GOOD.subarray(0, 32), le32(v)), { backend: "noble" }));
+        if (v >= L) expect(got).toBe("SIG_S_NOT_CANONICAL");
+        else expect(got).toBe(v === leInt(GOOD_S) ? "OK" : "SIG_INVALID");
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("SIG-010: R must be canonical and not of small order", () => {
   it.each([
     ["y = p + 1 (the identity)", P + 1n, 0n],
@@ -449,8 +517,9 @@ describe("API contract: untrusted bytes give verdicts, caller bugs throw INVALID
     expect(verdict(pk, M, GOOD)).toBe("OK");
   });
 
-  it("keeps working past the cache limit (1024 keys)", () => {
-    for (let i = 0; i < 1100; i++) expect(checkPublicKey(ed.Point.BASE.multiply(BigInt(i + 1)).toBytes()).ok).toBe(true);
+  it(`keeps working past the cache limit (${ED25519_KEY_CACHE_SIZE} keys)`, () => {
+    let point = ed.Point.BASE;
+    for (let i = 0; i < ED25519_KEY_CACHE_SIZE + 100; i++, point = point.add(ed.Point.BASE)) expect(checkPublicKey(point.toBytes()).ok).toBe(true);
     expect(verdict(A, M, GOOD)).toBe("OK");
   });
 });

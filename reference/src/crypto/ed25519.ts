@@ -21,7 +21,10 @@
 // The key is checked first because a bad key makes every signature under it
 // meaningless, and key checks are cached per key. Checks 4 to 7 read bytes
 // only; an R that is canonical but decodes to no curve point fails check 8,
-// since [S]B - [k]A is always a curve point.
+// since [S]B - [k]A is always a curve point. Check 3 is the one expensive key
+// check (a square root modulo p); the node backend lets a verified signature
+// settle it (see CheckedKey) and decodes the point only before it reports a
+// rejection, so every verdict is still the first failing check in this order.
 //
 // RFC 8032 §5.1.7 allows both the cofactored equation [8][S]B = [8]R + [8][k]A
 // and the cofactorless one. AP2P requires the cofactorless one (SIG-011), as
@@ -89,7 +92,6 @@ export const SMALL_ORDER_ENCODINGS: readonly string[] = Object.freeze([
   "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
   "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
 ]);
-const SMALL_ORDER = new Set(SMALL_ORDER_ENCODINGS);
 
 // DER prefixes that wrap raw Ed25519 key bytes for node:crypto (RFC 8410 §4, §7):
 // SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 1.3.101.112 }, BIT STRING (32 bytes) }
@@ -103,14 +105,6 @@ const PKCS8_PREFIX = hexToBytes("302e020100300506032b657004220420");
 function isBytes(value: unknown): value is Uint8Array {
   // instanceof fails across realms; noble uses the same test.
   return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === "Uint8Array");
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
-  return out;
 }
 
 function hexToBytes(hex: string): Uint8Array {
@@ -134,7 +128,36 @@ function leToBigInt(bytes: Uint8Array, start: number, end: number): bigint {
 }
 
 // ---------------------------------------------------------------------------
-// Point encodings
+// Point encodings and scalars, compared as bytes: these checks run on every
+// verification, and byte comparison costs far less than building BigInts.
+
+// Little-endian 32-byte forms of the constants the checks compare with.
+function leBytes(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+const P_BYTES = leBytes(P);
+const P_MINUS_1_BYTES = leBytes(P - 1n);
+const ONE_BYTES = leBytes(1n);
+const L_BYTES = leBytes(L);
+const SMALL_ORDER_BYTES = SMALL_ORDER_ENCODINGS.map(hexToBytes);
+
+// Compares the little-endian integer at bytes[offset, offset + 32) with a
+// constant, most significant byte first; with maskSign the top bit (the sign
+// bit of a point encoding) is left out. Negative, zero or positive.
+function compareLE(bytes: Uint8Array, offset: number, constant: Uint8Array, maskSign: boolean): number {
+  const top = bytes[offset + 31]! & (maskSign ? 0x7f : 0xff);
+  if (top !== constant[31]) return top - constant[31]!;
+  for (let i = 30; i >= 0; i--) {
+    const d = bytes[offset + i]! - constant[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
 
 /**
  * Why a 32-byte point encoding at bytes[offset, offset + 32) is not canonical,
@@ -143,65 +166,112 @@ function leToBigInt(bytes: Uint8Array, start: number, end: number): bigint {
  * y = 1 or y = p - 1 (x^2 = (y^2 - 1) / (d y^2 + 1) is zero exactly then).
  */
 function nonCanonicalReason(bytes: Uint8Array, offset: number): string | undefined {
-  const last = bytes[offset + 31]!;
-  const signBit = (last & 0x80) !== 0;
   // y is the encoding with the sign bit cleared.
-  let y = BigInt(last & 0x7f);
-  for (let i = offset + 30; i >= offset; i--) y = (y << 8n) | BigInt(bytes[i]!);
-  if (y >= P) return "y is not below p";
-  if (signBit && (y === 1n || y === P - 1n)) return "x is 0 but the sign bit is set";
+  if (compareLE(bytes, offset, P_BYTES, true) >= 0) return "y is not below p";
+  const signBit = (bytes[offset + 31]! & 0x80) !== 0;
+  if (signBit && (compareLE(bytes, offset, ONE_BYTES, true) === 0 || compareLE(bytes, offset, P_MINUS_1_BYTES, true) === 0)) {
+    return "x is 0 but the sign bit is set";
+  }
   return undefined;
 }
 
 function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean {
-  return SMALL_ORDER.has(bytesToHex(bytes.subarray(offset, offset + 32)));
+  next: for (const e of SMALL_ORDER_BYTES) {
+    for (let i = 0; i < 32; i++) if (bytes[offset + i] !== e[i]) continue next;
+    return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------
 // Public keys, with a cache
 
 interface CheckedKey {
+  /** The cache key. */
+  readonly id: string;
   readonly bytes: Uint8Array;
-  readonly point: ed.Point;
+  /** When the entry last moved to the recent end of the cache, in keyCacheClock ticks. */
+  used: number;
+  /**
+   * Whether check 3 has passed: the encoding decodes to a curve point. It is
+   * settled lazily, because decoding a point (a square root modulo p) costs
+   * about as much as verifying a signature with node:crypto: either by
+   * decoding it, or by a signature that OpenSSL accepted under the key, since
+   * OpenSSL decodes A before it evaluates the equation and fails when A is
+   * not a curve point. Every rejection waits until it is settled, so the
+   * verdict is the one the checks give in order.
+   */
+  onCurve: boolean;
+  // Built on first use by the noble backend.
+  point: ed.Point | undefined;
   // Built on first use by the node backend.
   keyObject: KeyObject | undefined;
 }
 
-// Soft-state refresh re-verifies the same signers over and over: keep the
-// decoded point and the node KeyObject of recently used keys. A Map iterates
-// in insertion order; re-inserting on every hit makes the first entry the
-// least recently used one.
-const KEY_CACHE_LIMIT = 1024;
+/**
+ * How many public keys the verifier keeps checked and imported. Soft-state
+ * refresh re-verifies the same signers over and over; an entry (the key, its
+ * checks and the node:crypto KeyObject) takes well under a kilobyte.
+ */
+export const ED25519_KEY_CACHE_SIZE = 4096;
+// A Map iterates in insertion order, so the first entry is the one inserted
+// or moved longest ago, and the one evicted.
 const keyCache = new Map<string, CheckedKey>();
+// Counts insertions and moves.
+let keyCacheClock = 0;
 
-function lookupKey(publicKey: Uint8Array): Verdict<CheckedKey> {
+// 32 bytes as a 32-character string: a cheap, exact Map key.
+function keyIdOf(publicKey: Uint8Array): string {
+  return String.fromCharCode.apply(null, publicKey as unknown as number[]);
+}
+
+/** Checks 1 and 2 (cached); check 3 too when settle is true. */
+function lookupKey(publicKey: Uint8Array, settle: boolean): Verdict<CheckedKey> {
   if (publicKey.length !== 32) {
     // RFC 8032 §5.1.5: a public key is exactly 32 bytes; no other length encodes a point.
     return reject("KEY_NOT_CANONICAL", `Ed25519 public key must be 32 bytes, got ${publicKey.length}`);
   }
-  const hex = bytesToHex(publicKey);
-  const hit = keyCache.get(hex);
-  if (hit !== undefined) {
-    keyCache.delete(hex);
-    keyCache.set(hex, hit);
-    return accept(hit);
+  const id = keyIdOf(publicKey);
+  let entry = keyCache.get(id);
+  if (entry !== undefined) {
+    // Move the entry to the recent end only once it has aged past half the
+    // cache: a hot key is then moved once per many uses, not on every one.
+    if (keyCacheClock - entry.used > ED25519_KEY_CACHE_SIZE / 2) {
+      keyCache.delete(id);
+      keyCache.set(id, entry);
+      entry.used = ++keyCacheClock;
+    }
+  } else {
+    const why = nonCanonicalReason(publicKey, 0);
+    if (why !== undefined) return reject("KEY_NOT_CANONICAL", `Ed25519 public key encoding is not canonical: ${why}`);
+    if (isSmallOrderEncoding(publicKey, 0)) return reject("KEY_SMALL_ORDER", "Ed25519 public key is a point of small order");
+    // A copy: the caller may reuse its buffer (and Buffer#slice would not copy).
+    entry = { id, bytes: new Uint8Array(publicKey), used: ++keyCacheClock, onCurve: false, point: undefined, keyObject: undefined };
+    keyCache.set(id, entry);
+    if (keyCache.size > ED25519_KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
   }
-  const why = nonCanonicalReason(publicKey, 0);
-  if (why !== undefined) return reject("KEY_NOT_CANONICAL", `Ed25519 public key encoding is not canonical: ${why}`);
-  if (SMALL_ORDER.has(hex)) return reject("KEY_SMALL_ORDER", "Ed25519 public key is a point of small order");
-  let point: ed.Point;
+  if (settle) {
+    const curve = settleCurve(entry);
+    if (!curve.ok) return curve;
+  }
+  return accept(entry);
+}
+
+const OK: Verdict<true> = accept(true);
+
+/** Check 3: the encoding decodes to a curve point (RFC 8032 §5.1.3 step 4). */
+function settleCurve(key: CheckedKey): Verdict<true> {
+  if (key.onCurve) return OK;
   try {
-    point = ed.Point.fromBytes(publicKey, false);
+    key.point = ed.Point.fromBytes(key.bytes, false);
   } catch (cause) {
+    keyCache.delete(key.id);
     // The encoding is canonical, so the only way decoding fails is that
     // (y^2 - 1) / (d y^2 + 1) has no square root (RFC 8032 §5.1.3 step 3).
     return reject("KEY_NOT_ON_CURVE", "Ed25519 public key does not decode to a curve point", { cause });
   }
-  // A copy: the caller may reuse its buffer (and Buffer#slice would not copy).
-  const entry: CheckedKey = { bytes: new Uint8Array(publicKey), point, keyObject: undefined };
-  keyCache.set(hex, entry);
-  if (keyCache.size > KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
-  return accept(entry);
+  key.onCurve = true;
+  return OK;
 }
 
 /**
@@ -211,7 +281,21 @@ function lookupKey(publicKey: Uint8Array): Verdict<CheckedKey> {
  */
 export function checkPublicKey(publicKey: Uint8Array): Verdict<Uint8Array> {
   if (!isBytes(publicKey)) misuse("checkPublicKey: publicKey must be a Uint8Array");
-  const key = lookupKey(publicKey);
+  const key = lookupKey(publicKey, true);
+  return key.ok ? accept(new Uint8Array(key.value.bytes)) : key;
+}
+
+/**
+ * Checks 1 and 2 of ID-003 only (32 bytes, canonical, not of small order),
+ * leaving check 3 (a curve point) to whatever verifies a signature under the
+ * key next: verifyEd25519 settles it before it reports any signature defect,
+ * and settles it for free when the signature verifies. For verification
+ * pipelines that must call checkPublicKey themselves before reporting any
+ * other defect found between the two. On success the verdict holds a copy.
+ */
+export function checkPublicKeyEncoding(publicKey: Uint8Array): Verdict<Uint8Array> {
+  if (!isBytes(publicKey)) misuse("checkPublicKeyEncoding: publicKey must be a Uint8Array");
+  const key = lookupKey(publicKey, false);
   return key.ok ? accept(new Uint8Array(key.value.bytes)) : key;
 }
 
@@ -290,7 +374,8 @@ function verifyNoble(key: CheckedKey, message: Uint8Array, signature: Uint8Array
     const S = leToBigInt(signature, 32, 64);
     const h = sha512.create().update(signature.subarray(0, 32)).update(key.bytes).update(message).digest();
     const k = leToBigInt(h, 0, 64) % L;
-    if (!ed.Point.BASE.multiply(S, false).equals(R.add(key.point.multiply(k, false)))) {
+    const A = (key.point ??= ed.Point.fromBytes(key.bytes, false));
+    if (!ed.Point.BASE.multiply(S, false).equals(R.add(A.multiply(k, false)))) {
       return reject(
         "SIG_INVALID",
         "Ed25519 signature satisfies only the cofactored equation: R has a small-order component (RFC 8032 §5.1.7)",
@@ -312,7 +397,10 @@ function verifyNode(key: CheckedKey, message: Uint8Array, signature: Uint8Array)
     // encoding of [S]B - [k]A with R byte for byte; it does not reject
     // non-canonical or small-order A, or small-order R: the checks before
     // this call do.
-    return crypto.verify(null, message, key.keyObject, signature) ? accept(true) : invalid();
+    if (!crypto.verify(null, message, key.keyObject, signature)) return invalid();
+    // OpenSSL decoded A to evaluate the equation, so A is a curve point (check 3).
+    key.onCurve = true;
+    return OK;
   } catch (cause) {
     return reject("SIG_INVALID", "Ed25519 signature does not verify", { cause });
   }
@@ -335,14 +423,26 @@ export function verifyEd25519(
   if (!isBytes(signature)) misuse("verifyEd25519: signature must be a Uint8Array");
   const backend = chooseBackend(options, "verifyEd25519");
 
-  const key = lookupKey(publicKey);
-  if (!key.ok) return key;
+  // The noble backend needs the decoded point anyway; the node backend
+  // settles check 3 through the signature (see CheckedKey.onCurve).
+  const found = lookupKey(publicKey, backend === "noble");
+  if (!found.ok) return found;
+  const key = found.value;
+  const verdict = checkSignature(key, backend, message, signature);
+  if (verdict.ok) return verdict;
+  // Key checks come first: a key that is not a curve point is reported as such
+  // whatever is wrong with the signature.
+  const curve = settleCurve(key);
+  return curve.ok ? verdict : curve;
+}
 
+/** Checks 4 to 8 under a key that passed checks 1 and 2. */
+function checkSignature(key: CheckedKey, backend: Ed25519Backend, message: Uint8Array, signature: Uint8Array): Verdict<true> {
   if (signature.length !== 64) {
     return reject("SIG_MALFORMED", `Ed25519 signature must be 64 bytes, got ${signature.length}`);
   }
   // RFC 8032 §5.1.7 step 1: S must lie in [0, L) (also blocks S + L malleability).
-  if (leToBigInt(signature, 32, 64) >= L) {
+  if (compareLE(signature, 32, L_BYTES, false) >= 0) {
     return reject("SIG_S_NOT_CANONICAL", "Ed25519 signature S is not below the group order L");
   }
   const why = nonCanonicalReason(signature, 0);
@@ -350,8 +450,7 @@ export function verifyEd25519(
   if (isSmallOrderEncoding(signature, 0)) {
     return reject("SIG_R_SMALL_ORDER", "Ed25519 signature R is a point of small order");
   }
-
-  return backend === "node" ? verifyNode(key.value, message, signature) : verifyNoble(key.value, message, signature);
+  return backend === "node" ? verifyNode(key, message, signature) : verifyNoble(key, message, signature);
 }
 
 // ---------------------------------------------------------------------------

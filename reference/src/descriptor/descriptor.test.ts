@@ -6,7 +6,7 @@ import { messageToCbor } from "../codec/to-cbor.js";
 import { signSign1 } from "../cose/sign1.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
-import { isAp2pError } from "../errors.js";
+import { Ap2pError, isAp2pError, type Verdict } from "../errors.js";
 import { issueDescriptor, refreshDescriptor, withdrawDescriptor, type DescriptorContent } from "./issue.js";
 import { DEFAULT_POLICY } from "./policy.js";
 import { DescriptorStore } from "./store.js";
@@ -48,6 +48,7 @@ const verifyCode = (bytes: Uint8Array, now = T0, lastSeq?: bigint) => {
   const v = verifyDescriptor(bytes, lastSeq === undefined ? { now } : { now, lastSeq });
   return v.ok ? "ok" : v.error.code;
 };
+const code = (v: Verdict<unknown>) => (v.ok ? "ok" : v.error.code);
 const parseCode = (bytes: Uint8Array) => {
   const v = parseDescriptor(bytes);
   return v.ok ? "ok" : v.error.code;
@@ -259,6 +260,50 @@ describe("soft-state store (spec §5.6)", () => {
     const r = s.accept(back.bytes, T0 + 8n);
     expect(r.ok && r.value.change).toBe("published");
     expect(s.get(PEER, T0 + 9n)?.message.seq).toBe(3n);
+  });
+  it("the admission hook sees well-formed descriptors only, runs before the signature, and a refusal stores nothing", () => {
+    const s = new DescriptorStore();
+    const seen: string[] = [];
+    const refuse = () => {
+      throw new Ap2pError("DISC_REGISTRY_FULL", "full");
+    };
+    const good = issueDescriptor(SK, CONTENT, 1n, { now: T0, ttlMs: TTL }).bytes;
+    // Ill-formed: the hook is not reached.
+    const bad = s.accept(signRaw({ capabilities: [] }), T0, (d) => seen.push(d.message.peerId));
+    expect(!bad.ok && bad.error.code).toBe("DESC_NO_CAPABILITIES");
+    expect(seen).toEqual([]);
+    // A forged signature: the hook runs first and its refusal is the verdict; if it admits, SIG_INVALID.
+    const forged = good.slice();
+    forged[forged.length - 1]! ^= 1;
+    const refused = s.accept(forged, T0, refuse);
+    expect(!refused.ok && refused.error.code).toBe("DISC_REGISTRY_FULL");
+    const admitted = s.accept(forged, T0, (d) => seen.push(d.message.peerId));
+    expect(!admitted.ok && admitted.error.code).toBe("SIG_INVALID");
+    expect(seen).toEqual([PEER]);
+    // A refused valid descriptor leaves the store as it was.
+    expect(code(s.accept(good, T0, refuse))).toBe("DISC_REGISTRY_FULL");
+    expect(s.size).toBe(0);
+    expect(code(s.accept(good, T0))).toBe("ok");
+    expect(s.size).toBe(1);
+  });
+  it("DESC-016: purgePeers names the peers forgotten, purge counts them", () => {
+    const s = new DescriptorStore();
+    s.accept(issueDescriptor(SK, CONTENT, 1n, { now: T0, ttlMs: TTL }).bytes, T0);
+    s.accept(issueDescriptor(SK2, CONTENT, 1n, { now: T0 + 10_000n, ttlMs: TTL }).bytes, T0 + 10_000n);
+    const first = T0 + DEFAULT_POLICY.maxTtlMs + SKEW;
+    expect(s.purgePeers(first - 1n)).toEqual([]);
+    expect(s.purgePeers(first)).toEqual([PEER]);
+    expect(s.purge(first + 10_000n)).toBe(1);
+    expect(s.size).toBe(0);
+  });
+  it("DESC-016: a peer whose retention ended is forgotten by the next purge even if its new descriptor is refused", () => {
+    const s = new DescriptorStore();
+    const a = issueDescriptor(SK, CONTENT, 1n, { now: T0, ttlMs: TTL });
+    s.accept(a.bytes, T0);
+    const later = T0 + DEFAULT_POLICY.maxTtlMs + SKEW;
+    // The old entry no longer counts (its seq is forgotten), so the replay fails on time, not on seq.
+    expect(code(s.accept(a.bytes, later))).toBe("DESC_EXPIRED");
+    expect(s.purgePeers(later)).toEqual([PEER]);
   });
   it("keeps peers apart and lists live descriptors in peer order", () => {
     const s = new DescriptorStore();

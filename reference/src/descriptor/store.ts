@@ -2,10 +2,11 @@
 // accepted descriptor per peer, enforcing seq monotonicity across refreshes and
 // withdrawals, and forgetting what has expired. Discovery (the registry) builds
 // on this; the store itself has no query language.
+import { CapabilityDescriptorSchema, type CapabilityDescriptor } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { misuse, toVerdict, type Verdict } from "../errors.js";
-import { checkSignatureOrThrow } from "../cose/sign1.js";
+import { verifySignedMessageOrThrow, type SignedMessage } from "../signed/signed-message.js";
 import { DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, MAX_MAX_TTL_MS, type DescriptorPolicy } from "./policy.js";
-import { checkValidityOrThrow, parseDescriptorOrThrow, type VerifiedDescriptor } from "./verify.js";
+import { checkStructureOrThrow, checkValidityOrThrow, type VerifiedDescriptor } from "./verify.js";
 
 interface Entry {
   latest: VerifiedDescriptor;
@@ -39,14 +40,30 @@ export class DescriptorStore {
     if (policy.maxTtlMs <= 0n || policy.maxTtlMs > MAX_MAX_TTL_MS) misuse(`maximum TTL must be within 1..${MAX_MAX_TTL_MS} ms`);
   }
 
-  /** Verifies and stores a descriptor received at time now. Never throws on bad input. */
-  accept(bytes: Uint8Array, now: bigint): Verdict<{ change: StoreChange; descriptor: VerifiedDescriptor }> {
+  /**
+   * Verifies and stores a descriptor received at time now. Never throws on bad input.
+   *
+   * `admit`, if given, runs once the descriptor is well-formed (spec/05 §5.7
+   * steps 1-4) and before its signature is checked; it may refuse the
+   * descriptor by throwing Ap2pError, and then nothing is stored. A registry
+   * puts its admission limits there (spec/06 §6.2), so that they read the
+   * claimed peer_id without a second parse and cost no signature check. They
+   * must not commit anything: the claim is not yet authenticated (SIG-015).
+   */
+  accept(bytes: Uint8Array, now: bigint, admit?: (signed: SignedMessage<CapabilityDescriptor>) => void): Verdict<{ change: StoreChange; descriptor: VerifiedDescriptor }> {
     return toVerdict(() => {
-      const signed = parseDescriptorOrThrow(bytes);
-      checkSignatureOrThrow(signed.envelope);
+      let prior: Entry | undefined;
+      const signed = verifySignedMessageOrThrow<CapabilityDescriptor>(CapabilityDescriptorSchema, bytes, {
+        wellFormed: (s) => {
+          checkStructureOrThrow(s.message, s.envelope.kid);
+          admit?.(s);
+        },
+        valid: (s) => {
+          prior = this.liveEntry(s.message.peerId, now);
+          checkValidityOrThrow(s.message, now, this.policy, prior?.latest.message.seq);
+        },
+      });
       const d = signed.message;
-      const prior = this.liveEntry(d.peerId, now);
-      checkValidityOrThrow(d, now, this.policy, prior?.latest.message.seq);
       // DESC-016: remember the high-water mark long enough that no lower-seq
       // descriptor issued before this one can still be valid.
       let retainUntil = d.issuedAt + this.policy.maxTtlMs + this.policy.clockSkewMs;
@@ -75,14 +92,19 @@ export class DescriptorStore {
 
   /** Drops entries whose retention has ended; returns how many were dropped (DESC-009, DESC-016). */
   purge(now: bigint): number {
-    let n = 0;
+    return this.purgePeers(now).length;
+  }
+
+  /** As purge, returning the peer ids forgotten, so that a caller can forget what it keeps beside the store. */
+  purgePeers(now: bigint): string[] {
+    const forgotten: string[] = [];
     for (const [peer, e] of this.entries) {
       if (now >= e.retainUntil && this.isExpired(e.latest, now)) {
         this.entries.delete(peer);
-        n++;
+        forgotten.push(peer);
       }
     }
-    return n;
+    return forgotten;
   }
 
   /** Number of peers remembered, live or not. */
@@ -94,12 +116,12 @@ export class DescriptorStore {
     return now >= d.message.expiresAt + this.policy.clockSkewMs;
   }
 
+  // The peer's entry, unless its retention has ended: then the peer counts as
+  // unknown, and the entry stays until it is replaced or purged, so that
+  // purgePeers reports every peer the store forgets.
   private liveEntry(peerId: string, now: bigint): Entry | undefined {
     const e = this.entries.get(peerId);
-    if (e && now >= e.retainUntil && this.isExpired(e.latest, now)) {
-      this.entries.delete(peerId);
-      return undefined;
-    }
+    if (e && now >= e.retainUntil && this.isExpired(e.latest, now)) return undefined;
     return e;
   }
 }

@@ -6,8 +6,7 @@
 // first defect (DESC-017).
 import { CapabilityDescriptorSchema, type CapabilityDescriptor } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { Ap2pError, toVerdict, type Verdict } from "../errors.js";
-import { checkSignatureOrThrow } from "../cose/sign1.js";
-import { parseSignedMessageOrThrow, type SignedMessage } from "../signed/signed-message.js";
+import { parseSignedMessageOrThrow, verifySignedMessageOrThrow, type SignedMessage } from "../signed/signed-message.js";
 import { DEFAULT_POLICY, MAX_CLOCK_SKEW_MS, MAX_MAX_TTL_MS, type DescriptorPolicy } from "./policy.js";
 
 /** A descriptor that passed every check. */
@@ -58,9 +57,10 @@ export function verifyDescriptor(bytes: Uint8Array, context: VerifyContext): Ver
   }
   if (policy.maxTtlMs <= 0n || policy.maxTtlMs > MAX_MAX_TTL_MS) fail("INVALID_ARGUMENT", `maximum TTL must be within 1..${MAX_MAX_TTL_MS} ms`);
   return toVerdict(() => {
-    const signed = parseDescriptorOrThrow(bytes);
-    checkSignatureOrThrow(signed.envelope);
-    checkValidityOrThrow(signed.message, context.now, policy, context.lastSeq);
+    const signed = verifySignedMessageOrThrow<CapabilityDescriptor>(CapabilityDescriptorSchema, bytes, {
+      wellFormed: (s) => checkStructureOrThrow(s.message, s.envelope.kid),
+      valid: (s) => checkValidityOrThrow(s.message, context.now, policy, context.lastSeq),
+    });
     return { ...signed, peerId: signed.message.peerId, bytes };
   });
 }

@@ -71,3 +71,57 @@ describe("registry policy (spec §6.8.6)", () => {
     expect(registryPolicy({ answerFreshnessMs: 300_000n, maxDescriptorBytes: 32_768 }).maxDescriptorBytes).toBe(32_768);
   });
 });
+
+/** The bucket as first written, all in bigint: the model the optimised one must equal. */
+class BigintBucket {
+  private level: bigint;
+  private carry = 0n;
+  constructor(
+    private readonly rule: { capacityMilli: bigint; refillMilliPerSecond: bigint },
+    private updatedAt: bigint,
+  ) {
+    this.level = rule.capacityMilli;
+  }
+  levelAt(now: bigint): bigint {
+    if (now > this.updatedAt) {
+      const credit = (now - this.updatedAt) * this.rule.refillMilliPerSecond + this.carry;
+      this.updatedAt = now;
+      this.level += credit / 1000n;
+      this.carry = credit % 1000n;
+      if (this.level >= this.rule.capacityMilli) {
+        this.level = this.rule.capacityMilli;
+        this.carry = 0n;
+      }
+    }
+    return this.level;
+  }
+  take(now: bigint): boolean {
+    if (this.levelAt(now) < PUBLISH_COST_MILLI) return false;
+    this.level -= PUBLISH_COST_MILLI;
+    return true;
+  }
+}
+
+describe("token bucket arithmetic", () => {
+  it("DISC-018: the double-arithmetic path and the full-after-idle shortcut give the bigint levels exactly", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt(1_000n, 100_000n), fc.bigInt(1_000n, 2n ** 40n), fc.bigInt(2n ** 40n, 2n ** 60n)),
+        fc.oneof(fc.bigInt(1n, 3_000n), fc.bigInt(1n, 2n ** 40n), fc.bigInt(2n ** 40n, 2n ** 50n)),
+        fc.array(fc.record({ dt: fc.oneof(fc.bigInt(-50n, 5_000n), fc.bigInt(0n, 10n ** 9n)), take: fc.boolean() }), { maxLength: 60 }),
+        (capacityMilli, refillMilliPerSecond, steps) => {
+          const rule = { capacityMilli, refillMilliPerSecond };
+          const fast = new TokenBucket(rule, T0);
+          const model = new BigintBucket(rule, T0);
+          let t = T0;
+          for (const s of steps) {
+            t += s.dt;
+            if (s.take) expect(fast.take(t)).toBe(model.take(t));
+            expect(fast.levelAt(t)).toBe(model.levelAt(t));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

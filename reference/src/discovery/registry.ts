@@ -1,19 +1,21 @@
 // A registry (spec/06-discovery.md): a pure state machine over a
 // DescriptorStore. The store decides what a valid descriptor is and what to
 // remember (spec/05 §5.5-5.7); the registry adds admission limits against
-// floods (§6.8), an index by namespace and id so that a query does not scan
-// every peer, query matching and ranking (§6.4, §6.5), and signed answers
-// (§6.6). Time and the origin of each request are passed in.
+// floods (§6.8), run inside the store's verification, an index by namespace
+// and id so that a query does not scan every peer (pool.ts), query matching
+// and ranking (§6.4, §6.5), and signed answers (§6.6). Time and the origin of
+// each request are passed in.
 import type { Capability } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { MatchMode, type Query } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { Ap2pError, misuse, toVerdict, type ErrorCodeName, type Verdict } from "../errors.js";
 import { MAX_SIGN1_BYTES } from "../cose/sign1.js";
 import { DescriptorStore, type StoreChange } from "../descriptor/store.js";
-import { parseDescriptorOrThrow, type VerifiedDescriptor } from "../descriptor/verify.js";
+import type { VerifiedDescriptor } from "../descriptor/verify.js";
 import { signRegistryAnswer, type AnswerContent } from "./answer.js";
 import { TokenBucket } from "./limits.js";
 import { capabilityFacts, matchCapability, type CapabilityFacts } from "./match.js";
 import { registryPolicy, type RegistryPolicy } from "./policy.js";
+import { matchesWholePool, RankedPool, ranksStatically, type PoolEntry } from "./pool.js";
 import { compileQuery, type CompiledQuery } from "./query.js";
 import { compareKeys, sortKey, type SortKey } from "./rank.js";
 import { selectDiverse } from "./select.js";
@@ -51,17 +53,15 @@ interface PeerRecord {
   readonly peerId: string;
   /** The origin of the peer's latest accepted publish (DISC-017). */
   origin: string;
+  /** The store's latest descriptor of the peer. */
   descriptor: VerifiedDescriptor;
-  /** When the store may forget the peer: the bound of DESC-016, as DescriptorStore keeps it. */
-  retainUntil: bigint;
   readonly bucket: TokenBucket;
   entries: IndexEntry[];
 }
 
-interface IndexEntry {
+interface IndexEntry extends PoolEntry {
   readonly record: PeerRecord;
   readonly capabilityIndex: number;
-  readonly capability: Capability;
   readonly facts: CapabilityFacts;
 }
 
@@ -105,8 +105,8 @@ export class Registry {
   private readonly peers = new Map<string, PeerRecord>();
   private readonly origins = new Map<string, OriginState>();
   /** Namespace → entries, and namespace + "\0" + id → entries. */
-  private readonly byNamespace = new Map<string, Set<IndexEntry>>();
-  private readonly byNamespaceId = new Map<string, Set<IndexEntry>>();
+  private readonly byNamespace = new Map<string, RankedPool<IndexEntry>>();
+  private readonly byNamespaceId = new Map<string, RankedPool<IndexEntry>>();
   private indexedEntries = 0;
 
   constructor(policy: Partial<RegistryPolicy> = {}) {
@@ -140,24 +140,27 @@ export class Registry {
       if (!originState.bucket.take(now)) fail("DISC_ORIGIN_RATE_LIMITED", `origin ${origin} is publishing too fast`);
       // 2. DISC-019
       if (bytes.length > p.maxDescriptorBytes) fail("DISC_DESCRIPTOR_TOO_LARGE", `${bytes.length} bytes, the limit is ${p.maxDescriptorBytes}`);
-      // 3. Well-formed (spec/05 §5.7 steps 1-4). The admission checks below
-      // read the claimed peer_id; they only refuse and commit nothing, so no
-      // unauthenticated claim is relied on (SIG-015), and a full registry
-      // spends no signature check on a flood of new identities.
-      const peerId = parseDescriptorOrThrow(bytes).message.peerId;
-      const record = this.peers.get(peerId);
-      // 4. DISC-018: a new peer's bucket is full; a known one is only peeked
-      // at, and charged below once the descriptor is accepted, so a forger
-      // cannot drain an honest peer's tokens.
-      if (record !== undefined && !record.bucket.canTake(now)) fail("DISC_PEER_RATE_LIMITED", `peer ${peerId} is publishing too fast`);
-      // 5. DISC-021: full means no new peers; remembered peers are never evicted.
-      if (record === undefined && this.peers.size >= p.maxPeers) fail("DISC_REGISTRY_FULL", `the registry remembers its maximum of ${p.maxPeers} peers`);
-      // 6. DISC-020
-      if ((record === undefined || record.origin !== origin) && originState.peers >= p.maxPeersPerOrigin) {
-        fail("DISC_ORIGIN_PEER_LIMIT", `origin ${origin} already has ${originState.peers} peers`);
-      }
+      // 3. Well-formed (spec/05 §5.7 steps 1-4), in the store. The admission
+      // checks run once it is, and read the claimed peer_id; they only refuse
+      // and commit nothing, so no unauthenticated claim is relied on
+      // (SIG-015), and a full registry spends no signature check on a flood
+      // of new identities.
+      let record: PeerRecord | undefined;
+      const admit = (peerId: string): void => {
+        record = this.peers.get(peerId);
+        // 4. DISC-018: a new peer's bucket is full; a known one is only peeked
+        // at, and charged below once the descriptor is accepted, so a forger
+        // cannot drain an honest peer's tokens.
+        if (record !== undefined && !record.bucket.canTake(now)) fail("DISC_PEER_RATE_LIMITED", `peer ${peerId} is publishing too fast`);
+        // 5. DISC-021: full means no new peers; remembered peers are never evicted.
+        if (record === undefined && this.peers.size >= p.maxPeers) fail("DISC_REGISTRY_FULL", `the registry remembers its maximum of ${p.maxPeers} peers`);
+        // 6. DISC-020
+        if ((record === undefined || record.origin !== origin) && originState.peers >= p.maxPeersPerOrigin) {
+          fail("DISC_ORIGIN_PEER_LIMIT", `origin ${origin} already has ${originState.peers} peers`);
+        }
+      };
       // 7. Signature, TTL, time window, seq (spec/05 §5.7 steps 5-6, DISC-001).
-      const accepted = this.store.accept(bytes, now);
+      const accepted = this.store.accept(bytes, now, (signed) => admit(signed.message.peerId));
       if (!accepted.ok) throw accepted.error;
       this.commit(record, accepted.value.descriptor, now, origin, originState);
       return accepted.value;
@@ -172,7 +175,11 @@ export class Registry {
   query(query: Query, now: bigint): Verdict<QueryOutcome> {
     return toVerdict(() => {
       const q = this.compile(query);
-      const { chosen, total } = this.select(q, (d) => this.store.get(d.peerId, now) === d);
+      // Live: not expired, with the skew allowance (DISC-003). Not withdrawn
+      // and the store's latest hold for every indexed entry.
+      const expiredBy = now - this.policy.descriptor.clockSkewMs;
+      const window: Window = { usable: (d) => this.store.get(d.peerId, now) === d, countLive: (pool) => pool.countExpiringAfter(expiredBy) };
+      const { chosen, total } = this.select(q, window);
       return { matches: chosen.map((c) => this.toMatch(c)), totalMatches: total };
     });
   }
@@ -188,7 +195,11 @@ export class Registry {
       // DISC-014: only descriptors current by the registry's own clock, with
       // no skew allowance, so that each stays valid at any time the client
       // still accepts the answer.
-      const { chosen, total } = this.select(q, (d) => this.store.get(d.peerId, now) === d && d.message.issuedAt <= now && now < d.message.expiresAt);
+      const window: Window = {
+        usable: (d) => this.store.get(d.peerId, now) === d && d.message.issuedAt <= now && now < d.message.expiresAt,
+        countLive: (pool) => (pool.allIssuedBy(now) ? pool.countExpiringAfter(now) : undefined),
+      };
+      const { chosen, total } = this.select(q, window);
       const content = (n: number): AnswerContent => {
         let freshUntil = now + this.policy.answerFreshnessMs;
         for (const c of chosen.slice(0, n)) {
@@ -231,26 +242,27 @@ export class Registry {
   sweep(now: bigint): SweepOutcome {
     const skew = this.policy.descriptor.clockSkewMs;
     let expired = 0;
-    let forgotten = 0;
-    for (const [peerId, r] of this.peers) {
-      const isExpired = now >= r.descriptor.message.expiresAt + skew;
-      if (!isExpired) continue;
-      if (r.entries.length > 0) {
+    for (const r of this.peers.values()) {
+      if (r.entries.length > 0 && now >= r.descriptor.message.expiresAt + skew) {
         this.unindex(r);
         expired++;
       }
-      if (now >= r.retainUntil) {
-        this.peers.delete(peerId);
-        this.origins.get(r.origin)!.peers--;
-        forgotten++;
-      }
     }
-    this.store.purge(now);
+    // The store decides when a peer may be forgotten (DESC-016); the registry
+    // forgets exactly those peers, whose entries are unindexed above, since a
+    // peer is forgotten only once its descriptor has expired.
+    const forgotten = this.store.purgePeers(now);
+    for (const peerId of forgotten) {
+      const r = this.peers.get(peerId)!;
+      if (r.entries.length > 0) this.unindex(r);
+      this.peers.delete(peerId);
+      this.origins.get(r.origin)!.peers--;
+    }
     // The registry's memory of peers mirrors the store's; if they ever
     // disagreed the limits of §6.8 would count the wrong peers.
     if (this.store.size !== this.peers.size) throw new Error(`registry remembers ${this.peers.size} peers but its store ${this.store.size}`);
     for (const [origin, o] of this.origins) if (o.peers === 0 && o.bucket.isFull(now)) this.origins.delete(origin);
-    return { expired, forgotten };
+    return { expired, forgotten: forgotten.length };
   }
 
   private compile(query: Query): CompiledQuery {
@@ -270,12 +282,9 @@ export class Registry {
 
   private commit(prior: PeerRecord | undefined, descriptor: VerifiedDescriptor, now: bigint, origin: string, originState: OriginState): void {
     const d = descriptor.message;
-    const p = this.policy.descriptor;
-    // DESC-016, as DescriptorStore.accept computes it.
-    const retainUntil = d.issuedAt + p.maxTtlMs + p.clockSkewMs;
     let record = prior;
     if (record === undefined) {
-      record = { peerId: d.peerId, origin, descriptor, retainUntil, bucket: new TokenBucket(this.policy.peerRate, now), entries: [] };
+      record = { peerId: d.peerId, origin, descriptor, bucket: new TokenBucket(this.policy.peerRate, now), entries: [] };
       this.peers.set(d.peerId, record);
       originState.peers++;
     } else {
@@ -286,7 +295,6 @@ export class Registry {
       }
       this.unindex(record);
       record.descriptor = descriptor;
-      if (retainUntil > record.retainUntil) record.retainUntil = retainUntil;
     }
     record.bucket.take(now);
     // DISC-002: a refresh replaces the peer's matches; a tombstone removes them.
@@ -294,8 +302,16 @@ export class Registry {
   }
 
   private index(record: PeerRecord): void {
-    const caps = record.descriptor.message.capabilities;
-    record.entries = caps.map((capability, capabilityIndex) => ({ record, capabilityIndex, capability, facts: capabilityFacts(capability) }));
+    const d = record.descriptor.message;
+    record.entries = d.capabilities.map((capability, capabilityIndex) => ({
+      record,
+      peerId: record.peerId,
+      issuedAt: d.issuedAt,
+      expiresAt: d.expiresAt,
+      capabilityIndex,
+      capability,
+      facts: capabilityFacts(capability),
+    }));
     for (const e of record.entries) {
       addTo(this.byNamespace, e.capability.namespace, e);
       addTo(this.byNamespaceId, `${e.capability.namespace}\u0000${e.capability.id}`, e);
@@ -312,13 +328,21 @@ export class Registry {
     record.entries = [];
   }
 
-  /** The ranked, diversity-limited matches among indexed descriptors that pass `usable`, and how many matched. */
-  private select(q: CompiledQuery, usable: (d: VerifiedDescriptor) => boolean): { chosen: Candidate[]; total: number } {
+  /** The ranked, diversity-limited matches among indexed descriptors usable in the window, and how many matched. */
+  private select(q: CompiledQuery, window: Window): { chosen: Candidate[]; total: number } {
     const query = q.query;
-    const pool =
-      query.idMatch === MatchMode.EXACT ? this.byNamespaceId.get(`${query.namespace}\u0000${query.id}`) : this.byNamespace.get(query.namespace);
+    const exact = query.idMatch === MatchMode.EXACT;
+    const pool = exact ? this.byNamespaceId.get(`${query.namespace}\u0000${query.id}`) : this.byNamespace.get(query.namespace);
+    if (pool === undefined) return { chosen: [], total: 0 };
+    if (ranksStatically(q)) {
+      // The pool's own order is the rank order: walk it, and stop early when
+      // every entry matches and the pool can count the live ones itself.
+      const total = matchesWholePool(q, exact ? "namespace-id" : "namespace") ? window.countLive(pool) : undefined;
+      return this.walk(pool, q, window.usable, total);
+    }
+    const usable = window.usable;
     const candidates: Candidate[] = [];
-    for (const entry of pool ?? []) {
+    for (const entry of pool.entries) {
       const d = entry.record.descriptor;
       // Stored descriptors were verified when accepted; only time can have
       // made them unusable since (DISC-003).
@@ -337,20 +361,55 @@ export class Registry {
     return { chosen, total: candidates.length };
   }
 
+  /**
+   * The matches of a query that ranks statically, in the pool's order: the
+   * first max_results, at most the per-origin limit from any origin, as
+   * selectDiverse chooses them. With total given (every usable entry
+   * matches), the walk stops once the results are chosen.
+   */
+  private walk(pool: RankedPool<IndexEntry>, q: CompiledQuery, usable: (d: VerifiedDescriptor) => boolean, total: number | undefined): { chosen: Candidate[]; total: number } {
+    const limit = q.query.maxResults;
+    const perOrigin = this.policy.maxResultsPerOrigin;
+    const chosen: Candidate[] = [];
+    const taken = new Map<string, number>();
+    let matched = 0;
+    for (const entry of pool.entries) {
+      if (total !== undefined && chosen.length >= limit) break;
+      const d = entry.record.descriptor;
+      if (!usable(d)) continue;
+      const score = total !== undefined ? 0 : matchCapability(entry.capability, entry.facts, q);
+      if (score === undefined) continue;
+      matched++;
+      if (chosen.length >= limit) continue;
+      const origin = entry.record.origin;
+      const n = taken.get(origin) ?? 0;
+      if (n >= perOrigin) continue;
+      taken.set(origin, n + 1);
+      chosen.push({ entry, key: sortKey(d.peerId, entry.capability, entry.facts, score, q) });
+    }
+    return { chosen, total: total ?? matched };
+  }
+
   private toMatch(c: Candidate): RankedMatch {
     return { descriptor: c.entry.record.descriptor, capabilityIndex: c.entry.capabilityIndex, capability: c.entry.capability, key: c.key };
   }
 }
 
-function addTo<K>(index: Map<K, Set<IndexEntry>>, key: K, e: IndexEntry): void {
-  let set = index.get(key);
-  if (set === undefined) index.set(key, (set = new Set()));
-  set.add(e);
+/** When a descriptor can be a result: a predicate, and a count of the live entries of a pool if the pool can give it. */
+interface Window {
+  readonly usable: (d: VerifiedDescriptor) => boolean;
+  readonly countLive: (pool: RankedPool<IndexEntry>) => number | undefined;
 }
 
-function removeFrom<K>(index: Map<K, Set<IndexEntry>>, key: K, e: IndexEntry): void {
-  const set = index.get(key);
-  if (set === undefined) return;
-  set.delete(e);
-  if (set.size === 0) index.delete(key);
+function addTo<K>(index: Map<K, RankedPool<IndexEntry>>, key: K, e: IndexEntry): void {
+  let pool = index.get(key);
+  if (pool === undefined) index.set(key, (pool = new RankedPool()));
+  pool.add(e);
+}
+
+function removeFrom<K>(index: Map<K, RankedPool<IndexEntry>>, key: K, e: IndexEntry): void {
+  const pool = index.get(key);
+  if (pool === undefined) return;
+  pool.delete(e);
+  if (pool.size === 0) index.delete(key);
 }

@@ -5,14 +5,21 @@ import { getOption, hasOption, type DescMessage, type Message } from "@bufbuild/
 import { message_rules } from "../../../gen/ts/ap2p/v1/options_pb.js";
 import { misuse, toVerdict, type Verdict } from "../errors.js";
 import { decodeMessageOrThrow, encodeMessage } from "../codec/message-codec.js";
-import { checkSignatureOrThrow, parseSign1OrThrow, signSign1, type ParsedSign1 } from "../cose/sign1.js";
+import { checkSignatureOrThrow, parseAndVerifySign1OrThrow, parseSign1OrThrow, signSign1, type ParsedSign1 } from "../cose/sign1.js";
 
 /** The COSE content type a message kind is signed under (SIG-006). */
 export function contentTypeOf(desc: DescMessage): string {
-  const ct = hasOption(desc, message_rules) ? getOption(desc, message_rules).signedContentType : "";
+  let ct = contentTypes.get(desc);
+  if (ct === undefined) {
+    // Reading an option decodes the descriptor's options each time: do it once per kind.
+    ct = hasOption(desc, message_rules) ? getOption(desc, message_rules).signedContentType : "";
+    contentTypes.set(desc, ct);
+  }
   if (!ct) misuse(`${desc.typeName} is not a signed message kind (no signed_content_type option)`);
   return ct;
 }
+
+const contentTypes = new WeakMap<DescMessage, string>();
 
 /** A signed message whose envelope, header and payload are well-formed. */
 export interface SignedMessage<T extends Message> {
@@ -66,9 +73,29 @@ export function parseSignedMessage<T extends Message>(desc: DescMessage, bytes: 
  * @see spec/04-identity-and-signing.md §4.5 (verification procedure)
  */
 export function verifySignedMessage<T extends Message>(desc: DescMessage, bytes: Uint8Array): Verdict<SignedMessage<T>> {
-  return toVerdict(() => {
-    const signed = parseSignedMessageOrThrow<T>(desc, bytes);
-    checkSignatureOrThrow(signed.envelope);
+  return toVerdict(() => verifySignedMessageOrThrow<T>(desc, bytes));
+}
+
+/** Checks a message kind adds around the signature, in the order its procedure lists them. */
+export interface SignedMessageChecks<T extends Message> {
+  /** Rules of the well-formed message that need no key, checked before the signature. */
+  readonly wellFormed?: (signed: SignedMessage<T>) => void;
+  /** Rules checked after the signature (time, memory of earlier messages). */
+  readonly valid?: (signed: SignedMessage<T>) => void;
+}
+
+/**
+ * As verifySignedMessage, with the checks of a message kind around the
+ * signature, reporting the first defect by throwing Ap2pError. The verdicts
+ * are exactly those of parseSignedMessageOrThrow, then checks.wellFormed, the
+ * signature and checks.valid; only the cost differs (see parseAndVerifySign1OrThrow).
+ */
+export function verifySignedMessageOrThrow<T extends Message>(desc: DescMessage, bytes: Uint8Array, checks: SignedMessageChecks<T> = {}): SignedMessage<T> {
+  return parseAndVerifySign1OrThrow(bytes, contentTypeOf(desc), (envelope) => {
+    const signed: SignedMessage<T> = { envelope, message: decodeMessageOrThrow<T>(desc, envelope.payload) };
+    checks.wellFormed?.(signed);
+    checkSignatureOrThrow(envelope);
+    checks.valid?.(signed);
     return signed;
   });
 }
