@@ -220,6 +220,9 @@ export const UNCITED_REQUIREMENTS: Readonly<Record<string, UncitedRequirement>> 
   "DRV-025": driver("conformance/harness/runner.test.ts", "conformance/harness/timing.test.ts"),
   "DRV-026": driver("conformance/harness/runner.test.ts"),
   "DRV-027": driver("conformance/harness/session.test.ts", "conformance/adapters/reference/dispatch.test.ts"),
+  "DRV-028": driver("conformance/adapters/reference/endpoints.test.ts"),
+  "DRV-029": driver("conformance/adapters/reference/endpoints.test.ts"),
+  "DRV-030": driver("conformance/harness/scenarios/wire.test.ts"),
 
   "NET-001": connectivity("reference/src/net/handshake.test.ts"),
   "NET-002": connectivity("reference/src/net/frames.test.ts"),

@@ -21,6 +21,8 @@ export interface WsOptions {
   readonly log?: (text: string) => void;
   /** Stop listening once the first session has ended. */
   readonly once?: boolean;
+  /** Called with a session's handler once its connection has closed, shut down or not (DRV-029: its endpoints close with it). */
+  readonly ended?: (handler: Handler) => void;
 }
 
 /** A listening driver server. */
@@ -66,7 +68,9 @@ export async function serveWebSocket(options: WsOptions): Promise<WsServer> {
     });
 
   server.on("connection", (socket: WebSocket) => {
-    const session = new DriverSession(options.handler(), {
+    const handler = options.handler();
+    socket.once("close", () => options.ended?.(handler));
+    const session = new DriverSession(handler, {
       send: (text) => socket.send(text),
       log,
     });

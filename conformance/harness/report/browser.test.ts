@@ -121,10 +121,11 @@ describe.skipIf(!HAVE_CHROMIUM)("report.html in Chromium", () => {
     // A short window, so that the case table scrolls under both.
     await page.setViewportSize({ width: 1280, height: 400 });
     try {
-      const tableTop = await page.locator("#cases").evaluate((t) => t.getBoundingClientRect().top + window.scrollY);
-      const target = tableTop + 150;
-      await page.evaluate((y) => window.scrollTo(0, y), target);
-      expect(await page.evaluate(() => window.scrollY)).toBeCloseTo(target, 0);
+      // Page scripts run in the browser; they are strings because this project's TypeScript has no DOM types.
+      const tableTop = (await page.evaluate("document.querySelector('#cases').getBoundingClientRect().top + window.scrollY")) as number;
+      const target = Math.round(tableTop + 150);
+      await page.evaluate(`window.scrollTo(0, ${target})`);
+      expect(await page.evaluate("window.scrollY")).toBe(target);
       const bar = (await page.locator(".bar").boundingBox())!;
       const th = (await page.locator("#cases thead th").first().boundingBox())!;
       // The bar is stuck at the top of the window, and the headings right below it, not under it.
@@ -132,33 +133,34 @@ describe.skipIf(!HAVE_CHROMIUM)("report.html in Chromium", () => {
       expect(th.y).toBeGreaterThanOrEqual(bar.y + bar.height - 0.5);
       expect(th.y).toBeLessThan(bar.y + bar.height + 2);
       // What is painted at the headings' centre is a heading, not the bar.
-      const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest("th, .bar")?.tagName, { x: th.x + th.width / 2, y: th.y + th.height / 2 });
+      const hit = await page.evaluate(`document.elementFromPoint(${th.x + th.width / 2}, ${th.y + th.height / 2})?.closest("th, .bar")?.tagName`);
       expect(hit).toBe("TH");
     } finally {
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate("window.scrollTo(0, 0)");
       await page.setViewportSize({ width: 1280, height: 900 });
     }
   });
 
   it("numeric columns are right-aligned, their headings included", async () => {
-    const { checked, misaligned } = await page.evaluate(() => {
-      const misaligned: string[] = [];
+    // For each table, the columns whose body cells are numeric (class n), and the alignment of those cells and their heading.
+    const { checked, misaligned } = (await page.evaluate(`(() => {
+      const misaligned = [];
       let checked = 0;
-      for (const table of Array.from(document.querySelectorAll("table"))) {
+      for (const table of document.querySelectorAll("table")) {
         const heads = table.querySelectorAll("thead th");
-        const numeric = new Set<number>();
-        for (const td of Array.from(table.querySelectorAll<HTMLTableCellElement>("tbody td.n"))) {
+        const numeric = new Set();
+        for (const td of table.querySelectorAll("tbody td.n")) {
           numeric.add(td.cellIndex);
-          if (getComputedStyle(td).textAlign !== "right") misaligned.push(`cell ${td.textContent}`);
+          if (getComputedStyle(td).textAlign !== "right") misaligned.push("cell " + td.textContent);
         }
         for (const i of numeric) {
           const th = heads[i];
           checked++;
-          if (th === undefined || getComputedStyle(th).textAlign !== "right") misaligned.push(`heading ${th?.textContent ?? `#${i}`}`);
+          if (th === undefined || getComputedStyle(th).textAlign !== "right") misaligned.push("heading " + (th ? th.textContent : "#" + i));
         }
       }
       return { checked, misaligned };
-    });
+    })()`)) as { checked: number; misaligned: string[] };
     // Summary, roles, cases and requirements each have numeric columns.
     expect(checked).toBeGreaterThanOrEqual(10);
     expect(misaligned).toEqual([]);

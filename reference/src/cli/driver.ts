@@ -91,18 +91,23 @@ export async function runDriverCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
-  // The endpoints of every session close with the server (DRV-029).
-  const sessions = new Set<Dispatcher>();
+  // The endpoints of a session close with its connection, and those of every session with the server (DRV-029).
+  const sessions = new Map<Dispatcher["handle"], Dispatcher>();
   const session = (): Dispatcher => {
     const d = createDispatcher({ log });
-    sessions.add(d);
+    sessions.set(d.handle, d);
     return d;
+  };
+  const ended = (handle: Dispatcher["handle"]): void => {
+    const d = sessions.get(handle);
+    sessions.delete(handle);
+    void d?.close();
   };
   let server;
   try {
     server = args.node
       ? await serveNodeWebSocket({ port: args.port, once: args.once, log })
-      : await serveWebSocket({ handler: () => session().handle, port: args.port, once: args.once, log });
+      : await serveWebSocket({ handler: () => session().handle, ended, port: args.port, once: args.once, log });
   } catch (e) {
     log(`cannot listen: ${(e as Error).message}`);
     return 1;
@@ -112,7 +117,7 @@ export async function runDriverCommand(argv: string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   await server.closed;
-  await Promise.all([...sessions].map((d) => d.close()));
+  await Promise.all([...sessions.values()].map((d) => d.close()));
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   return 0;
