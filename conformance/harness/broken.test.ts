@@ -2,8 +2,7 @@
 // conformance/adapters/broken: each run classifies the misbehaviour as the
 // list states, finishes within its limit, and writes its reports. Filters and
 // short deadlines keep each run to a few seconds.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BROKEN_IMPLEMENTATIONS, type BrokenImplementation, type TestFacts } from "../adapters/broken/index.js";
@@ -15,10 +14,11 @@ import { readRequirements } from "./requirements.js";
 import type { RunOptions } from "./runner.js";
 import { runHarness } from "./testing/run.js";
 import type { VectorCase } from "./vector-case.js";
+import { tempDir } from "../../reference/src/testing/temp-dir.js";
 
 /** A copy of canary.json whose first tests of each canary operation carry a budget (today's corpus sets none). */
 function budgetedCanaryCorpus(budgetMs: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "ap2p-canary-"));
+  const dir = tempDir("ap2p-canary-");
   const file = JSON.parse(readFileSync(join(defaultVectorsDir(), "canary.json"), "utf8")) as { test_groups: { operation: string; tests: { budget_ms?: number }[] }[] };
   file.test_groups = file.test_groups.filter((g) => g.operation.startsWith("canary")).slice(0, 2);
   for (const g of file.test_groups) {

@@ -2,14 +2,14 @@
 // misbehaviour at a time, each classified as spec §13.5 says, and every run
 // ends in bounded time with its reports written.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "./harness.js";
 import { defaultVectorsDir } from "./paths.js";
 import type { Report } from "./report/model.js";
 import { CANNED_OK_FILTER, fixture, runHarness } from "./testing/run.js";
+import { tempDir } from "../../reference/src/testing/temp-dir.js";
 
 const outcomes = (r: Report) => [...new Set(r.cases.map((c) => c.outcome))].sort();
 const byOutcome = (r: Report, o: string) => r.cases.filter((c) => c.outcome === o);
@@ -164,7 +164,7 @@ describe("sessions that fail", () => {
 describe("timing (DRV-025)", () => {
   /** A corpus of one file whose first tests carry a budget. */
   function timedCorpus(budgetMs: number, timed = 2): string {
-    const dir = mkdtempSync(join(tmpdir(), "ap2p-corpus-"));
+    const dir = tempDir("ap2p-corpus-");
     const cbor = JSON.parse(readFileSync(join(defaultVectorsDir(), "cbor.json"), "utf8")) as { test_groups: { tests: { id: string; result: string; budget_ms?: number }[] }[] };
     const group = cbor.test_groups.find((g) => g.tests.some((t) => t.id.startsWith("cbor/valid/")))!;
     group.tests = group.tests.filter((t) => t.id.startsWith("cbor/valid/")).slice(0, 3);

@@ -1,11 +1,10 @@
 // Running the harness from tests: quiet, into a fresh report folder, with
 // short deadlines unless a test asks otherwise.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RUN_OPTIONS, runConformance, type ConformanceOptions, type ConformanceResult, type Target } from "../harness.js";
 import type { RunOptions } from "../runner.js";
+import { tempDir } from "../../../reference/src/testing/temp-dir.js";
 
 /** The fixture driver (testing/fixture-driver.mjs) as a command line with the given switches. */
 export function fixture(...switches: string[]): string {
@@ -15,7 +14,7 @@ export function fixture(...switches: string[]): string {
 
 /** A fresh folder for reports. */
 export function reportDir(): string {
-  return mkdtempSync(join(tmpdir(), "ap2p-conformance-"));
+  return tempDir("ap2p-conformance-");
 }
 
 /** Valid tests without an output: a canned ok passes them. */

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fixture } from "../../../conformance/harness/testing/run.js";
@@ -11,12 +10,13 @@ import { AgentService } from "../node/agent-service.js";
 import { secureRandom, systemClock } from "../node/random.js";
 import { RegistryService } from "../node/registry-service.js";
 import { parseDuration, runConformanceCommand } from "./conformance.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 /** The RFC 8032 §7.1 TEST 1 key's did:key: a node that is not it cannot prove it. */
 const DID = "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw";
 
 const MAIN = join(import.meta.dirname, "main.ts");
-const tmp = () => mkdtempSync(join(tmpdir(), "ap2p-cli-"));
+const tmp = () => tempDir("ap2p-cli-");
 
 /** Runs the command in this process, capturing what it prints. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {

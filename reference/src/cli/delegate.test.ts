@@ -1,6 +1,5 @@
 // `ap2p delegate` against nodes on 127.0.0.1, and the usage errors of the node commands.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderImage } from "../node/capabilities.js";
@@ -10,6 +9,7 @@ import { runAgentCommand } from "./agent.js";
 import { runDelegateCommand } from "./delegate.js";
 import type { CliIo } from "./options.js";
 import { runRegistryCommand } from "./registry.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 function capture(): CliIo & { readonly text: () => string; readonly errors: () => string } {
   let out = "";
@@ -29,7 +29,7 @@ describe("ap2p delegate", () => {
     await net.startRegistry();
     await net.startAgent("liar", "lacks-capability", { latencyMs: 10 });
     const honest = await net.startAgent("honest", "honest", { latencyMs: 100 });
-    const dir = mkdtempSync(join(tmpdir(), "ap2p-delegate-"));
+    const dir = tempDir("ap2p-delegate-");
     writeKeyFile(join(dir, "me.key"), keyFrom("cli delegator"));
     const io = capture();
     const args = ["--key", join(dir, "me.key"), "--registry", net.registry.url, "--registry-id", net.registry.peerId, "--capability", "ap2p.demo/generate@1.0.0", "--input", "a red fox", "--level", "2"];

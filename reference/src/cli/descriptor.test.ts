@@ -1,6 +1,5 @@
 // `ap2p descriptor sign | verify | inspect`.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { issueDescriptor } from "../descriptor/issue.js";
 import { writeKeyFile } from "../node/keyfile.js";
 import { runDescriptorCommand } from "./descriptor.js";
 import type { CliIo } from "./options.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 function capture(): CliIo & { readonly text: () => string; readonly errors: () => string } {
   let out = "";
@@ -19,7 +19,7 @@ const NOW = 1_767_225_600_000n; // 2026-01-01T00:00:00Z
 const key = sha256(new TextEncoder().encode("descriptor command test"));
 
 function setup(): { dir: string; keyFile: string; did: string } {
-  const dir = mkdtempSync(join(tmpdir(), "ap2p-descriptor-"));
+  const dir = tempDir("ap2p-descriptor-");
   const keyFile = join(dir, "k.key");
   const { did } = writeKeyFile(keyFile, key);
   return { dir, keyFile, did };

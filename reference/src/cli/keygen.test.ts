@@ -1,11 +1,11 @@
 // `ap2p keygen`: a key file with mode 0600, never overwritten.
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readKeyFile } from "../node/keyfile.js";
 import { runKeygenCommand } from "./keygen.js";
 import type { CliIo } from "./options.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 function capture(): CliIo & { readonly text: () => string; readonly errors: () => string } {
   let out = "";
@@ -15,7 +15,7 @@ function capture(): CliIo & { readonly text: () => string; readonly errors: () =
 
 describe("ap2p keygen", () => {
   it("writes a key file readable by its owner only and prints the did", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ap2p-keygen-")), "a.key");
+    const path = join(tempDir("ap2p-keygen-"), "a.key");
     const io = capture();
     expect(await runKeygenCommand(["--out", path], io)).toBe(0);
     const did = io.text().trim();
@@ -25,7 +25,7 @@ describe("ap2p keygen", () => {
   });
 
   it("refuses to overwrite an existing file, with exit status 1 and a message", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ap2p-keygen-")), "a.key");
+    const path = join(tempDir("ap2p-keygen-"), "a.key");
     expect(await runKeygenCommand(["--out", path], capture())).toBe(0);
     const before = readFileSync(path, "utf8");
     const io = capture();
@@ -35,7 +35,7 @@ describe("ap2p keygen", () => {
   });
 
   it("prints JSON with --json, help with --help, and exits 2 without --out", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ap2p-keygen-")), "a.key");
+    const path = join(tempDir("ap2p-keygen-"), "a.key");
     const io = capture();
     expect(await runKeygenCommand(["--out", path, "--json"], io)).toBe(0);
     expect(JSON.parse(io.text())).toEqual({ did: readKeyFile(path).did, key_file: path });

@@ -46,6 +46,12 @@ export interface PeerClient {
   task(request: Uint8Array, input?: Uint8Array): Promise<Verdict<TaskAnswer>>;
   /** Closes the connection; calls still pending resolve NET_DISCONNECTED. */
   close(): Promise<void>;
+  /**
+   * Resolves once the connection has ended, with the reason (NET-027):
+   * NET_DISCONNECTED when it dropped or either side closed it normally. A
+   * node uses it to notice a peer that went away between its own calls.
+   */
+  readonly ended: Promise<Ap2pError>;
 }
 
 interface Pending {
@@ -60,6 +66,8 @@ class Client implements PeerClient {
   #closedError: Ap2pError | undefined;
   #closed: Promise<void>;
   #settleClosed!: () => void;
+  readonly ended: Promise<Ap2pError>;
+  #settleEnded!: (error: Ap2pError) => void;
 
   constructor(
     readonly peerId: string,
@@ -67,6 +75,7 @@ class Client implements PeerClient {
     readonly limits: Readonly<NetLimits>,
   ) {
     this.#closed = new Promise((resolve) => (this.#settleClosed = resolve));
+    this.ended = new Promise((resolve) => (this.#settleEnded = resolve));
   }
 
   publish(request: PublishRequest): Promise<Verdict<PublishResponse>> {
@@ -166,6 +175,7 @@ class Client implements PeerClient {
     this.#closedError = error;
     for (const id of [...this.#pending.keys()]) this.#settle(id, { ok: false, error });
     this.#settleClosed();
+    this.#settleEnded(error);
   }
 }
 

@@ -8,7 +8,7 @@ import { PublishChange, PublishRequestSchema, type PublishResponse } from "../..
 import { ErrorCode } from "../../../gen/ts/ap2p/v1/errors_pb.js";
 import { ProviderAgent, type OfferedCapability, type ProviderBehaviour } from "../agent/provider.js";
 import { Ap2pError, misuse, type Verdict } from "../errors.js";
-import { listen, type NetEvent, type NetLimits, type NodeServer } from "../net/index.js";
+import { listen, type NetEvent, type NetLimits, type NodeServer, type PeerClient } from "../net/index.js";
 import { identityOf } from "./keyfile.js";
 import { PeerPool } from "./peers.js";
 import { netEvent, type NodeEvent } from "./registry-service.js";
@@ -61,6 +61,7 @@ export class AgentService {
   private stopped = false;
   private lastPublish: Verdict<PublishResponse> | undefined;
   private readonly waiters: ((v: Verdict<PublishResponse>) => void)[] = [];
+  private readonly watched = new WeakSet<PeerClient>();
 
   private constructor(private readonly options: AgentServiceOptions) {
     this.peerId = identityOf(options.secretKey).did;
@@ -138,7 +139,10 @@ export class AgentService {
       return this.lastPublish;
     }
     const request = create(PublishRequestSchema, { descriptor: { coseSign1: signed.bytes } });
-    const outcome = await this.pool.call(registry.url, registry.peerId, (c) => c.publish(request));
+    const outcome = await this.pool.call(registry.url, registry.peerId, (c) => {
+      this.watch(c);
+      return c.publish(request);
+    });
     const refused = outcome.ok && outcome.value.error !== ErrorCode.UNSPECIFIED;
     this.lastPublish = outcome;
     this.options.onEvent?.({
@@ -151,6 +155,21 @@ export class AgentService {
         : { error: outcome.error.code, message: outcome.error.message }),
     });
     return outcome;
+  }
+
+  /**
+   * Republishes soon after the registry connection drops: a registry that
+   * restarted has forgotten the descriptor, and waiting for the next refresh
+   * would keep the agent out of its answers for up to two thirds of the TTL.
+   * An idle timeout is not a loss: the registry still holds the descriptor.
+   */
+  private watch(client: PeerClient): void {
+    if (this.watched.has(client)) return;
+    this.watched.add(client);
+    void client.ended.then((reason) => {
+      if (this.stopped || reason.code === "NET_IDLE_TIMEOUT") return;
+      this.schedule(RETRY_MIN_MS);
+    });
   }
 
   /** Resolves with the outcome of the next scheduled publish (the first, or a refresh); for tests and scripts. */
@@ -175,6 +194,7 @@ export class AgentService {
   /** Schedules the next publish after delayMs. */
   private schedule(delayMs: bigint): void {
     if (this.stopped) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), Number(delayMs));
     this.timer.unref();
   }

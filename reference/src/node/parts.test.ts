@@ -1,6 +1,5 @@
 // The small parts of a node: key files, built-in capabilities, origins, the seeded random source.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
@@ -13,13 +12,14 @@ import { BUILTIN_CAPABILITIES, builtinCanaries, builtinCapability, GENERATE_CAPA
 import { identityOf, KeyFileError, parseKeyFile, readKeyFile, writeKeyFile } from "./keyfile.js";
 import { addressOrigin, originOf } from "./origin.js";
 import { seededRandom } from "./random.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 const utf8 = new TextEncoder();
 const key = sha256(utf8.encode("parts test key"));
 
 describe("key files", () => {
   it("are written with mode 0600, hold the did, and read back to the same identity", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ap2p-key-"));
+    const dir = tempDir("ap2p-key-");
     const path = join(dir, "node.key");
     const written = writeKeyFile(path, key);
     if (process.platform !== "win32") expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -30,7 +30,7 @@ describe("key files", () => {
   });
 
   it("are never overwritten", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ap2p-key-"));
+    const dir = tempDir("ap2p-key-");
     const path = join(dir, "node.key");
     writeKeyFile(path, key);
     expect(() => writeKeyFile(path, sha256(key))).toThrow(/already exists/);
@@ -49,7 +49,7 @@ describe("key files", () => {
 
   it("readable by others draw a warning", () => {
     if (process.platform === "win32") return;
-    const path = join(mkdtempSync(join(tmpdir(), "ap2p-key-")), "open.key");
+    const path = join(tempDir("ap2p-key-"), "open.key");
     writeFileSync(path, JSON.stringify({ type: "ap2p-ed25519-secret-key", did: identityOf(key).did, secret_key_hex: Buffer.from(key).toString("hex") }), { mode: 0o644 });
     const warnings: string[] = [];
     readKeyFile(path, (w) => warnings.push(w));

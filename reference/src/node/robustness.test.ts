@@ -236,4 +236,21 @@ describe("failures of peers", () => {
     const out = await net.delegator("delegator").delegate(GENERATE_CAPABILITY.capability, utf8.encode("after the restart"), TaskRisk.LOW);
     expect(out.report.chosen).toBe(agent.peerId);
   });
+
+  it("an agent with a long TTL republishes as soon as the restarted registry is back, not at its next refresh", async () => {
+    net = new TestNetwork();
+    const first = await net.startRegistry();
+    const port = Number(new URL(first.url).port);
+    // Its next refresh is due in about 80 s, beyond the test's timeout: only noticing the lost connection brings it back in time.
+    const agent = await net.startAgent("patient", "honest", { ttlMs: 120_000n });
+    await first.close();
+    let failed = await agent.published();
+    while (failed.ok) failed = await agent.published();
+    expect(failed.error.code).toMatch(/^NET_/);
+    const second = await net.startRegistry({ port });
+    let outcome = await agent.published();
+    while (!outcome.ok) outcome = await agent.published();
+    expect(outcome.value.change).toBe(PublishChange.PUBLISHED);
+    expect(second.registry.size).toBe(1);
+  });
 });
