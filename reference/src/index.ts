@@ -61,6 +61,7 @@ export type { AttestationContent, AttestationContext as OutcomeAttestationContex
 export { betaScore, computeReputation, priorScore, reputationOf } from "./reputation/score.js";
 export type { ProviderReputation } from "./reputation/score.js";
 export { OwnReputationLedger } from "./reputation/ledger.js";
+export type { PairEvidence } from "./reputation/evidence.js";
 export type { CapabilityScope } from "./reputation/evidence.js";
 export { DEFAULT_REPUTATION_PARAMS, PPM } from "./reputation/params.js";
 export type { ReputationParams } from "./reputation/params.js";
@@ -126,6 +127,7 @@ export type { ConnectOptions, ListenOptions, NetEvent, NetLimits, NodeRole, Node
 // The networked node: registry and agent services, a delegator over the network, key files
 export { RegistryService } from "./node/registry-service.js";
 export type { NodeEvent, RegistryServiceOptions, RegistryStats } from "./node/registry-service.js";
+export type { OriginMode } from "./node/origin.js";
 export { AgentService } from "./node/agent-service.js";
 export type { AgentServiceOptions, RegistryAddress } from "./node/agent-service.js";
 export { NodeDelegator } from "./node/delegator.js";
