@@ -11,13 +11,12 @@
 // signed request names. Everything the delegator relies on is still checked
 // end to end: the registry's answer against the registry's did:key, and each
 // canary response and task result against the provider's (ARCH-001).
-import { fromJson, toJsonString, create, type JsonValue } from "@bufbuild/protobuf";
-import { DelegationStage, RiskPolicySchema, TaskRisk, TaskRiskSchema } from "../../../gen/ts/ap2p/v1/delegation_pb.js";
+import { toJsonString, create } from "@bufbuild/protobuf";
 import { QueryResponseSchema, QuerySchema } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { PeerCallKind } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { ErrorCode } from "../../../gen/ts/ap2p/v1/errors_pb.js";
 import { parseChallenge } from "../../../reference/src/canary/challenge.js";
-import { misuse, reject } from "../../../reference/src/errors.js";
+import { reject } from "../../../reference/src/errors.js";
 import { listen } from "../../../reference/src/net/index.js";
 import { NodeDelegator } from "../../../reference/src/node/delegator.js";
 import { secureRandom } from "../../../reference/src/node/random.js";
@@ -25,47 +24,19 @@ import { parseTaskRequest } from "../../../reference/src/task/verify-request.js"
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
 import type { OperationContext } from "../reference/dispatch.js";
+import { delegationInputs, delegationOutput } from "../reference/inputs.js";
 
 /** The name of the operation. */
 export const DELEGATE = "delegator-node.delegate";
 
-const PEER_ID = /^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 const GATEWAY_KEY = sha256(new TextEncoder().encode("ap2p node adapter gateway"));
-
-function text(obj: JsonObject, name: string): string {
-  const v = obj[name];
-  if (typeof v !== "string") misuse(`input "${name}" must be a string`);
-  return v;
-}
-
-function capabilityOf(v: unknown): { namespace: string; id: string; version: string } {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) misuse('input "capability" must be an object {namespace, id, version}');
-  const c = v as JsonObject;
-  return { namespace: text(c, "namespace"), id: text(c, "id"), version: text(c, "version") };
-}
-
-function bytes(obj: JsonObject, name: string): Uint8Array {
-  const v = text(obj, name);
-  if (!/^(?:[0-9a-f]{2})*$/.test(v)) misuse(`input "${name}" must be lower-case hex`);
-  return new Uint8Array(Buffer.from(v, "hex"));
-}
 
 /**
  * delegator-node.delegate through the network: the same inputs and output
  * as the reference adapter's operation.
  */
 export async function delegateOverNetwork(inputs: JsonObject, now: bigint, context: OperationContext): Promise<Outcome> {
-  const secretKey = bytes(inputs, "secret_key");
-  const registry = text(inputs, "registry");
-  if (!PEER_ID.test(registry)) misuse('input "registry" must be a did:key');
-  const riskName = text(inputs, "risk");
-  const risk = TaskRiskSchema.values.find((v) => v.name === riskName)?.number as TaskRisk | undefined;
-  if (risk === undefined || risk === TaskRisk.UNSPECIFIED) misuse(`input "risk" must name a TaskRisk, not ${JSON.stringify(riskName)}`);
-  const policy = inputs["policy"] === undefined ? undefined : fromJson(RiskPolicySchema, inputs["policy"] as JsonValue);
-  const verifiers = inputs["attestation_verifiers"];
-  if (verifiers !== undefined && (!Array.isArray(verifiers) || verifiers.length > 0)) misuse("the node adapter appraises no platform attestation formats (EVD-020): attestation_verifiers must be []");
-  const capability = capabilityOf(inputs["capability"]);
-  const input = bytes(inputs, "input");
+  const { secretKey, registry, risk, policy, capability, input } = delegationInputs(inputs, "node adapter");
   const clock = (): bigint => now;
 
   // The gateway: a node that passes each request on to the peer the harness plays.
@@ -112,14 +83,5 @@ export async function delegateOverNetwork(inputs: JsonObject, now: bigint, conte
     await delegator.close();
     await gateway.close();
   }
-  const code = (c: ErrorCode): string => (c === ErrorCode.UNSPECIFIED ? "" : ErrorCode[c]!);
-  return {
-    result: "valid",
-    output: {
-      chosen: out.report.chosen,
-      error: code(out.report.error),
-      attempts: out.report.attempts.map((a) => ({ peer_id: a.peerId, stage: `DELEGATION_STAGE_${DelegationStage[a.stage]}`, error: code(a.error) })),
-      attested: out.attestations.map((a) => a.attestation.provider),
-    },
-  };
+  return delegationOutput(out);
 }

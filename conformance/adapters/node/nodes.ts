@@ -16,8 +16,6 @@ import { CapabilitySchema, VerificationTier } from "../../../gen/ts/ap2p/v1/desc
 import { PublishChange, PublishRequestSchema, QueryRequestSchema, QuerySchema } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { ErrorCode } from "../../../gen/ts/ap2p/v1/errors_pb.js";
 import { SHA256_TEST_CAPABILITY } from "../../../reference/src/canary/oracles.js";
-import { DEFAULT_POLICY } from "../../../reference/src/descriptor/policy.js";
-import { DEFAULT_REGISTRY_POLICY, type RegistryPolicy } from "../../../reference/src/discovery/policy.js";
 import { misuse, type Verdict } from "../../../reference/src/errors.js";
 import { AgentService } from "../../../reference/src/node/agent-service.js";
 import { PeerPool } from "../../../reference/src/node/peers.js";
@@ -27,58 +25,13 @@ import type { Json, JsonObject, Outcome } from "../../../vectors/runner/referenc
 import type { OperationContext } from "../reference/dispatch.js";
 import { DELEGATE, delegateOverNetwork } from "./delegator.js";
 import { Endpoints, endpointOperations, providerHandlers, registryHandlers } from "../reference/endpoints.js";
+import { bigOf, bytesOf, registryPolicyOf, textOf } from "../reference/inputs.js";
 
 type NodeOperation = (inputs: JsonObject, shared?: JsonObject, context?: OperationContext) => Outcome | Promise<Outcome>;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const utf8 = new TextEncoder();
 
-function bytesOf(obj: JsonObject, name: string): Uint8Array {
-  const v = obj[name];
-  if (typeof v !== "string" || !/^(?:[0-9a-f]{2})*$/.test(v)) misuse(`input "${name}" must be lower-case hex`);
-  return new Uint8Array(Buffer.from(v, "hex"));
-}
-
-function textOf(obj: JsonObject, name: string): string {
-  const v = obj[name];
-  if (typeof v !== "string") misuse(`input "${name}" must be a string`);
-  return v;
-}
-
-function bigOf(obj: JsonObject, name: string, fallback: bigint): bigint {
-  const v = obj[name];
-  if (v === undefined) return fallback;
-  if (typeof v !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(v)) misuse(`input "${name}" must be a decimal string`);
-  return BigInt(v);
-}
-
-function countOf(obj: JsonObject, name: string, fallback: number): number {
-  const v = obj[name];
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) misuse(`input "${name}" must be an integer`);
-  return v;
-}
-
-/** A registry policy in the form of the registry vectors' shared inputs (as the reference adapter reads it). */
-function registryPolicyOf(p: JsonObject): Partial<RegistryPolicy> {
-  const d = DEFAULT_REGISTRY_POLICY;
-  return {
-    descriptor: { maxTtlMs: bigOf(p, "max_ttl_ms", DEFAULT_POLICY.maxTtlMs), clockSkewMs: bigOf(p, "clock_skew_ms", DEFAULT_POLICY.clockSkewMs) },
-    answerFreshnessMs: bigOf(p, "answer_freshness_ms", d.answerFreshnessMs),
-    maxPeers: countOf(p, "max_peers", d.maxPeers),
-    maxPeersPerOrigin: countOf(p, "max_peers_per_origin", d.maxPeersPerOrigin),
-    maxDescriptorBytes: countOf(p, "max_descriptor_bytes", d.maxDescriptorBytes),
-    peerRate: {
-      capacityMilli: bigOf(p, "peer_bucket_capacity_milli", d.peerRate.capacityMilli),
-      refillMilliPerSecond: bigOf(p, "peer_bucket_refill_milli_per_second", d.peerRate.refillMilliPerSecond),
-    },
-    originRate: {
-      capacityMilli: bigOf(p, "origin_bucket_capacity_milli", d.originRate.capacityMilli),
-      refillMilliPerSecond: bigOf(p, "origin_bucket_refill_milli_per_second", d.originRate.refillMilliPerSecond),
-    },
-    maxResultsPerOrigin: countOf(p, "max_results_per_origin", d.maxResultsPerOrigin),
-  };
-}
 
 /** The capability the provider offers: ap2p.test/sha256@1.0.0 (spec/08 §8.8) at every tier, as the reference adapter's. */
 const SHA256_OFFER: MessageInitShape<typeof CapabilitySchema> = {

@@ -2,22 +2,18 @@
 // §13.10): the reference delegation procedure (spec/10 §10.4) with a
 // transport whose every query, challenge and task request becomes a PeerCall
 // to a peer the harness plays. It runs at the session's test clock (DRV-007).
-import { fromJson, toJsonString, type JsonValue } from "@bufbuild/protobuf";
+import { toJsonString } from "@bufbuild/protobuf";
 import { randomBytes } from "node:crypto";
-import { DelegationStage, RiskPolicySchema, TaskRisk, TaskRiskSchema } from "../../../gen/ts/ap2p/v1/delegation_pb.js";
 import { QuerySchema } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { PeerCallKind } from "../../../gen/ts/ap2p/v1/driver_pb.js";
-import { ErrorCode } from "../../../gen/ts/ap2p/v1/errors_pb.js";
 import { testCapability } from "../../../reference/src/canary/oracles.js";
 import { delegate, type CanarySource, type DelegatorTransport } from "../../../reference/src/delegation/delegate.js";
-import { misuse } from "../../../reference/src/errors.js";
 import type { JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
 import type { OperationContext } from "./dispatch.js";
+import { delegationInputs, delegationOutput } from "./inputs.js";
 
 /** The name of the operation. */
 export const DELEGATE = "delegator-node.delegate";
-
-const PEER_ID = /^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 
 /** Canaries for the deterministic test capabilities of spec/08 §8.8: the only ones the adapter can judge. */
 const testCanaries: CanarySource = (capability, random) => {
@@ -27,24 +23,6 @@ const testCanaries: CanarySource = (capability, random) => {
   return { input: { bytes: input, mediaType: t.inputMediaType }, oracle: t.oracle(input) };
 };
 
-function text(obj: JsonObject, name: string): string {
-  const v = obj[name];
-  if (typeof v !== "string") misuse(`input "${name}" must be a string`);
-  return v;
-}
-
-function capabilityOf(v: unknown): { namespace: string; id: string; version: string } {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) misuse('input "capability" must be an object {namespace, id, version}');
-  const c = v as JsonObject;
-  return { namespace: text(c, "namespace"), id: text(c, "id"), version: text(c, "version") };
-}
-
-function bytes(obj: JsonObject, name: string): Uint8Array {
-  const v = text(obj, name);
-  if (!/^(?:[0-9a-f]{2})*$/.test(v)) misuse(`input "${name}" must be lower-case hex`);
-  return new Uint8Array(Buffer.from(v, "hex"));
-}
-
 /**
  * delegator-node.delegate: delegates one task (spec/10 §10.4) through the
  * registry and providers the harness plays. Output: the provider chosen
@@ -53,15 +31,7 @@ function bytes(obj: JsonObject, name: string): Uint8Array {
  * attestations about (DLG-006).
  */
 export async function delegateOperation(inputs: JsonObject, now: bigint, context: OperationContext): Promise<Outcome> {
-  const secretKey = bytes(inputs, "secret_key");
-  const registry = text(inputs, "registry");
-  if (!PEER_ID.test(registry)) misuse('input "registry" must be a did:key');
-  const riskName = text(inputs, "risk");
-  const risk = TaskRiskSchema.values.find((v) => v.name === riskName)?.number as TaskRisk | undefined;
-  if (risk === undefined || risk === TaskRisk.UNSPECIFIED) misuse(`input "risk" must name a TaskRisk, not ${JSON.stringify(riskName)}`);
-  const policy = inputs["policy"] === undefined ? undefined : fromJson(RiskPolicySchema, inputs["policy"] as JsonValue);
-  const verifiers = inputs["attestation_verifiers"];
-  if (verifiers !== undefined && (!Array.isArray(verifiers) || verifiers.length > 0)) misuse("the reference adapter appraises no platform attestation formats (EVD-020): attestation_verifiers must be []");
+  const { secretKey, registry, risk, policy, capability, input } = delegationInputs(inputs, "reference adapter");
 
   const transport: DelegatorTransport = {
     query: async (query) => (await context.peer({ peerId: registry, kind: PeerCallKind.QUERY, queryJson: toJsonString(QuerySchema, query) }))?.payload,
@@ -83,16 +53,7 @@ export async function delegateOperation(inputs: JsonObject, now: bigint, context
       attestations: [],
       ...(policy === undefined ? {} : { policy }),
     },
-    { capability: capabilityOf(inputs["capability"]), input: bytes(inputs, "input"), risk },
+    { capability, input, risk },
   );
-  const code = (c: ErrorCode): string => (c === ErrorCode.UNSPECIFIED ? "" : ErrorCode[c]);
-  return {
-    result: "valid",
-    output: {
-      chosen: out.report.chosen,
-      error: code(out.report.error),
-      attempts: out.report.attempts.map((a) => ({ peer_id: a.peerId, stage: `DELEGATION_STAGE_${DelegationStage[a.stage]}`, error: code(a.error) })),
-      attested: out.attestations.map((a) => a.attestation.provider),
-    },
-  };
+  return delegationOutput(out);
 }
