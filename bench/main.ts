@@ -39,8 +39,13 @@ const results: Record<string, unknown> = {};
 // The registry runs first: once, signing its fixtures after the WebCrypto
 // work of the verification benchmark stalled the process.
 if (only.has("registry")) results.registry = benchRegistry(big ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000], 2_000);
+gc();
 if (only.has("verify")) results.verify = await benchVerify(3000, 500, 3);
+// Each benchmark starts from a collected heap, so that it does not pay for
+// the garbage of the one before it (with --expose-gc).
+gc();
 if (only.has("codec")) results.codec = benchCodec(300, 3);
+gc();
 if (only.has("harness")) results.harness = await benchHarness();
 if (only.has("simulator")) results.simulator = benchSimulator();
 

@@ -11,14 +11,17 @@ export interface RegistrySize {
   readonly live: number;
   readonly publishPerSecond: number;
   /**
-   * Query latency: each query is run QUERY_REPEATS times in a row and its
-   * fastest time kept, so that time the process spent waiting for a core on
-   * a shared machine does not count; singleShotP99Us is the p99 of the first
-   * runs alone, waits and garbage collection included.
+   * Query latency in steady state, after the registry has served queries for
+   * a second: each query is run QUERY_REPEATS times in a row and its fastest
+   * time kept, so that time the process spent waiting for a core on a shared
+   * machine does not count; singleShotP99Us is the p99 of the first runs
+   * alone, waits and garbage collection included.
    */
-  readonly query: { samples: number; p50Us: number; p99Us: number; singleShotP99Us: number; meanMatches: number };
+  readonly query: QueryLatency;
   /** The same, split: namespace and exact id, and namespace only. */
-  readonly queryByKind: { exactId: { p50Us: number; p99Us: number; meanMatches: number }; namespaceOnly: { p50Us: number; p99Us: number; meanMatches: number } };
+  readonly queryByKind: { exactId: KindLatency; namespaceOnly: KindLatency };
+  /** The same, measured right after loading (200 warm-up queries): garbage collection of the load is still under way. */
+  readonly queryAfterLoad: QueryLatency;
   /** Heap growth per descriptor after a full GC, in bytes; undefined without --expose-gc. */
   readonly heapBytesPerDescriptor?: number;
 }
@@ -31,6 +34,53 @@ function registryFor(n: number): Registry {
 
 const originOf = (i: number): string => `origin-${i >> 4}`;
 const QUERY_REPEATS = 3;
+/** How long the registry serves queries before the steady-state measurement. */
+const STEADY_AFTER_MS = 1000;
+
+interface QueryLatency {
+  readonly samples: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly singleShotP99Us: number;
+  readonly meanMatches: number;
+}
+interface KindLatency {
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly meanMatches: number;
+}
+
+/** Times every query (fastest of QUERY_REPEATS runs, and the first run alone), overall and by kind. */
+function timeQueries(registry: Registry, qs: readonly Query[], now: bigint): { all: QueryLatency; exactId: KindLatency; namespaceOnly: KindLatency } {
+  const times: number[] = [];
+  const firstTimes: number[] = [];
+  const kinds = { exactId: { times: [] as number[], matches: 0 }, namespaceOnly: { times: [] as number[], matches: 0 } };
+  let matches = 0;
+  for (const q of qs) {
+    let us = Infinity;
+    let total = 0;
+    for (let r = 0; r < QUERY_REPEATS; r++) {
+      const t = process.hrtime.bigint();
+      const v = registry.query(q, now);
+      const took = Number(process.hrtime.bigint() - t) / 1000;
+      if (!v.ok) throw new Error(`query rejected: ${v.error.code}`);
+      total = v.value.totalMatches;
+      if (r === 0) firstTimes.push(took);
+      if (took < us) us = took;
+    }
+    times.push(us);
+    matches += total;
+    const k = q.id === "" ? kinds.namespaceOnly : kinds.exactId;
+    k.times.push(us);
+    k.matches += total;
+  }
+  const kind = (k: { times: number[]; matches: number }): KindLatency => ({ p50Us: round(quantile(k.times, 0.5), 1), p99Us: round(quantile(k.times, 0.99), 1), meanMatches: round(k.matches / k.times.length, 1) });
+  return {
+    all: { samples: qs.length, p50Us: round(quantile(times, 0.5), 1), p99Us: round(quantile(times, 0.99), 1), singleShotP99Us: round(quantile(firstTimes, 0.99), 1), meanMatches: round(matches / qs.length, 1) },
+    exactId: kind(kinds.exactId),
+    namespaceOnly: kind(kinds.namespaceOnly),
+  };
+}
 
 /** Queries spread over the 50 x 20 pools: three quarters by namespace and exact id, one quarter by namespace only. */
 function queries(count: number): Query[] {
@@ -65,35 +115,19 @@ function measure(fixtures: readonly Uint8Array[], n: number, querySamples: numbe
     heap = round((process.memoryUsage().heapUsed - before) / n);
   }
   const qs = queries(querySamples);
-  // Warm up, then time each query on its own.
+  // Right after loading: a short warm-up, then each query timed on its own.
   for (const q of qs.slice(0, 200)) registry.query(q, now);
-  const times: number[] = [];
-  const firstTimes: number[] = [];
-  const kinds = { exactId: { times: [] as number[], matches: 0 }, namespaceOnly: { times: [] as number[], matches: 0 } };
-  let matches = 0;
-  for (const q of qs) {
-    let us = Infinity;
-    let v: ReturnType<Registry["query"]> | undefined;
-    for (let r = 0; r < QUERY_REPEATS; r++) {
-      const t = process.hrtime.bigint();
-      v = registry.query(q, now);
-      const took = Number(process.hrtime.bigint() - t) / 1000;
-      if (r === 0) firstTimes.push(took);
-      if (took < us) us = took;
-    }
-    times.push(us);
-    if (!v!.ok) throw new Error(`query rejected: ${v!.error.code}`);
-    matches += v!.value.totalMatches;
-    const k = q.id === "" ? kinds.namespaceOnly : kinds.exactId;
-    k.times.push(us);
-    k.matches += v!.value.totalMatches;
-  }
-  const kind = (k: { times: number[]; matches: number }) => ({ p50Us: round(quantile(k.times, 0.5), 1), p99Us: round(quantile(k.times, 0.99), 1), meanMatches: round(k.matches / k.times.length, 1) });
+  const afterLoad = timeQueries(registry, qs, now);
+  // Steady state: serve the queries for a while, then time them again.
+  const until = Date.now() + STEADY_AFTER_MS;
+  while (Date.now() < until) for (const q of qs) registry.query(q, now);
+  const steady = timeQueries(registry, qs, now);
   const result: RegistrySize = {
     live: n,
     publishPerSecond: round((n * 1e9) / publishNs),
-    query: { samples: qs.length, p50Us: round(quantile(times, 0.5), 1), p99Us: round(quantile(times, 0.99), 1), singleShotP99Us: round(quantile(firstTimes, 0.99), 1), meanMatches: round(matches / qs.length, 1) },
-    queryByKind: { exactId: kind(kinds.exactId), namespaceOnly: kind(kinds.namespaceOnly) },
+    query: steady.all,
+    queryByKind: { exactId: steady.exactId, namespaceOnly: steady.namespaceOnly },
+    queryAfterLoad: afterLoad.all,
     ...(heap === undefined ? {} : { heapBytesPerDescriptor: heap }),
   };
   const e = result.queryByKind.exactId;
@@ -102,6 +136,8 @@ function measure(fixtures: readonly Uint8Array[], n: number, querySamples: numbe
     `    ${fmt(n).padStart(9)} live   publish ${fmt(result.publishPerSecond).padStart(7)}/s   query p50 ${String(result.query.p50Us).padStart(7)} µs  p99 ${String(result.query.p99Us).padStart(7)} µs (single shot ${result.query.singleShotP99Us} µs)  (${result.query.meanMatches} matches)   heap ${heap === undefined ? "n/a (run with --expose-gc)" : `${fmt(heap)} B/descriptor`}`,
   );
   line(`              exact id: p50 ${e.p50Us} µs, p99 ${e.p99Us} µs (${e.meanMatches} matches); namespace only: p50 ${a.p50Us} µs, p99 ${a.p99Us} µs (${a.meanMatches} matches)`);
+  const l = result.queryAfterLoad;
+  line(`              right after loading: p50 ${l.p50Us} µs, p99 ${l.p99Us} µs (single shot ${l.singleShotP99Us} µs)`);
   return result;
 }
 

@@ -9,6 +9,7 @@ import { messageFromCbor } from "./from-cbor.js";
 import { messageToCbor } from "./to-cbor.js";
 import { checkRules } from "./rules.js";
 import { readerHandles, readMessage } from "./message-reader.js";
+import { writeMessage } from "./message-writer.js";
 
 /**
  * Encodes a message in its canonical form. The message must satisfy its
@@ -29,7 +30,9 @@ import { readerHandles, readMessage } from "./message-reader.js";
  */
 export function encodeMessage<T extends Message>(desc: DescMessage, message: T): Uint8Array {
   checkRules(desc, message);
-  return encodeCanonical(messageToCbor(desc, message));
+  // Straight to bytes when the writer handles the message; otherwise, and for
+  // every misuse, through the CBOR value (see message-writer.ts).
+  return writeMessage(desc, message) ?? encodeCanonical(messageToCbor(desc, message));
 }
 
 /**

@@ -13,6 +13,7 @@ import { isAp2pError } from "../errors.js";
 import { MESSAGE_PROFILE } from "../cbor/decode.js";
 import { decodeMessageInStagesOrThrow, decodeMessageOrThrow } from "./message-codec.js";
 import { readerHandles } from "./message-reader.js";
+import { writeMessage } from "./message-writer.js";
 import { CapabilityDescriptorSchema } from "../../../gen/ts/ap2p/v1/descriptor_pb.js";
 import { messageType } from "../../../vectors/runner/message-types.js";
 
@@ -42,6 +43,8 @@ function same(desc: DescMessage, bytes: Uint8Array): string {
   const reader = outcome(() => decodeMessageOrThrow(desc, bytes));
   const stages = outcome(() => decodeMessageInStagesOrThrow(desc, bytes));
   expect(reader, Buffer.from(bytes).toString("hex")).toEqual(stages);
+  // What is accepted is its own canonical encoding, and the direct writer gives it back.
+  if (reader.ok) expect(Buffer.from(writeMessage(desc, reader.message)!).toString("hex")).toBe(Buffer.from(bytes).toString("hex"));
   return reader.ok ? "ok" : reader.code;
 }
 

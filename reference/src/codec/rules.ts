@@ -136,8 +136,12 @@ function checksOf(desc: DescMessage): readonly FieldCheck[] {
   return list;
 }
 
-// protobuf-es's isFieldSet for one field (reflect/unsafe.ts, unsafeIsSet), specialised.
-function isSetOf(field: DescField): (m: Record<string, unknown>) => boolean {
+/**
+ * protobuf-es's isFieldSet for one field (reflect/unsafe.ts, unsafeIsSet),
+ * specialised once, for a message of the field's own type (the caller checks
+ * $typeName, as isFieldSet does).
+ */
+export function isSetOf(field: DescField): (m: Record<string, unknown>) => boolean {
   const name = field.localName;
   if (field.oneof) {
     const oneof = field.oneof.localName;

@@ -78,10 +78,25 @@ function byteStringHead(n: number): number[] {
  * written directly, since it is built on every signature and verification.
  */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  return sigStructureInto(undefined, protectedBytes, payload);
+}
+
+// The buffer checkSignatureOrThrow builds Sig_structures in; grown as needed.
+const sigScratch = { buffer: new Uint8Array(4096) };
+
+/** The Sig_structure, in scratch.buffer (grown if needed) when scratch is given, else in a new array. */
+function sigStructureInto(scratch: { buffer: Uint8Array } | undefined, protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   if (!(protectedBytes instanceof Uint8Array) || !(payload instanceof Uint8Array)) misuse("sigStructure: expected two Uint8Arrays");
   const protectedHead = byteStringHead(protectedBytes.length);
   const payloadHead = byteStringHead(payload.length);
-  const out = new Uint8Array(SIG_STRUCTURE_START.length + protectedHead.length + protectedBytes.length + 1 + payloadHead.length + payload.length);
+  const length = SIG_STRUCTURE_START.length + protectedHead.length + protectedBytes.length + 1 + payloadHead.length + payload.length;
+  let out: Uint8Array;
+  if (scratch === undefined) {
+    out = new Uint8Array(length);
+  } else {
+    if (scratch.buffer.length < length) scratch.buffer = new Uint8Array(Math.max(length, 2 * scratch.buffer.length));
+    out = scratch.buffer.subarray(0, length);
+  }
   let pos = 0;
   out.set(SIG_STRUCTURE_START, pos);
   pos += SIG_STRUCTURE_START.length;
@@ -154,7 +169,9 @@ function settleKeyOrThrow(publicKey: Uint8Array): void {
 
 /** Verifies the signature of an already parsed COSE_Sign1. Throws Ap2pError with a SIG_* code. */
 export function checkSignatureOrThrow(parsed: ParsedSign1): void {
-  const verdict = verifyEd25519(parsed.publicKey, sigStructure(parsed.protectedBytes, parsed.payload), parsed.signature);
+  // The Sig_structure is only read, synchronously, by the verification: it is
+  // built in a reused buffer rather than a new one per signature.
+  const verdict = verifyEd25519(parsed.publicKey, sigStructureInto(sigScratch, parsed.protectedBytes, parsed.payload), parsed.signature);
   if (!verdict.ok) throw verdict.error;
 }
 
@@ -256,12 +273,15 @@ function parseSign1With(bytes: Uint8Array, expectedContentType: string, parseKid
   if (pos !== bytes.length) throw new Ap2pError("CBOR_TRAILING_BYTES", `${bytes.length - pos} bytes follow the COSE_Sign1`);
   if (pos - signatureStart !== 64) fail("SIG_MALFORMED", `signature is ${pos - signatureStart} bytes, Ed25519 signatures are 64`);
 
-  // Copies: the caller may reuse its buffer.
-  const protectedBytes = bytes.slice(protectedStart, protectedEnd);
+  // Views into one copy of the envelope: the caller may reuse its buffer,
+  // and one copy costs less than three.
+  const copy = bytes.slice(protectedStart, pos);
+  const view = (start: number, end: number) => copy.subarray(start - protectedStart, end - protectedStart);
+  const protectedBytes = view(protectedStart, protectedEnd);
   const { kid, contentType } = parseProtectedHeader(protectedBytes, expectedContentType);
   const key = parseKid(kid);
   if (!key.ok) throw key.error;
-  return { kid, publicKey: key.value, contentType, protectedBytes, payload: bytes.slice(payloadStart, payloadEnd), signature: bytes.slice(signatureStart, pos) };
+  return { kid, publicKey: key.value, contentType, protectedBytes, payload: view(payloadStart, payloadEnd), signature: view(signatureStart, pos) };
 }
 
 // SIG-002: exactly alg, content type and kid, in deterministic CBOR. Checked in

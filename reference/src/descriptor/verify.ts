@@ -87,31 +87,35 @@ export function checkStructureOrThrow(d: CapabilityDescriptor, kid: string): voi
   }
   // DESC-010
   if (d.capabilities.length === 0) fail("DESC_NO_CAPABILITIES", "a live descriptor must list at least one capability", "capabilities");
-  const seen = new Set<string>();
-  d.capabilities.forEach((c, i) => {
-    const at = `capabilities[${i}]`;
+  const caps = d.capabilities;
+  for (let i = 0; i < caps.length; i++) {
+    const c = caps[i]!;
+    const at = () => `capabilities[${i}]`;
     // DESC-012
-    const key = `${c.namespace}\u0000${c.id}\u0000${c.version}`;
-    if (seen.has(key)) fail("DESC_DUPLICATE_CAPABILITY", `${c.namespace}/${c.id}@${c.version} is listed twice`, at);
-    seen.add(key);
+    if (firstRepeat(caps, i, (a, b) => a.namespace === b.namespace && a.id === b.id && a.version === b.version)) {
+      fail("DESC_DUPLICATE_CAPABILITY", `${c.namespace}/${c.id}@${c.version} is listed twice`, at());
+    }
     // DESC-018: parameter names identify parameters.
     for (const [list, name] of [
       [c.inputs, "inputs"],
       [c.outputs, "outputs"],
     ] as const) {
-      const names = new Set<string>();
-      list.forEach((io, j) => {
-        if (names.has(io.name)) fail("SCHEMA_DUPLICATE_ITEM", `${name} name ${io.name} is used twice`, `${at}.${name}[${j}].name`);
-        names.add(io.name);
-      });
+      for (let j = 1; j < list.length; j++) {
+        if (firstRepeat(list, j, (a, b) => a.name === b.name)) fail("SCHEMA_DUPLICATE_ITEM", `${name} name ${list[j]!.name} is used twice`, `${at()}.${name}[${j}].name`);
+      }
     }
     // DESC-013
-    c.constraints?.availability.forEach((w, j) => {
-      if (w.endMinute <= w.startMinute) {
-        fail("DESC_AVAILABILITY_INVALID", "availability window must end after it starts", `${at}.constraints.availability[${j}]`);
-      }
-    });
-  });
+    const windows = c.constraints?.availability ?? [];
+    for (let j = 0; j < windows.length; j++) {
+      if (windows[j]!.endMinute <= windows[j]!.startMinute) fail("DESC_AVAILABILITY_INVALID", "availability window must end after it starts", `${at()}.constraints.availability[${j}]`);
+    }
+  }
+}
+
+/** Whether list[i] equals an item before it. Lists are bounded by their schema rules, and short. */
+function firstRepeat<T>(list: readonly T[], i: number, same: (a: T, b: T) => boolean): boolean {
+  for (let k = 0; k < i; k++) if (same(list[k]!, list[i]!)) return true;
+  return false;
 }
 
 /** The rules that need the verifier's clock, policy and memory (spec/05-descriptors.md §5.4). */

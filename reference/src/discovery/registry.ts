@@ -175,10 +175,12 @@ export class Registry {
   query(query: Query, now: bigint): Verdict<QueryOutcome> {
     return toVerdict(() => {
       const q = this.compile(query);
-      // Live: not expired, with the skew allowance (DISC-003). Not withdrawn
-      // and the store's latest hold for every indexed entry.
+      // Live: not expired, with the skew allowance (DISC-003), as store.get
+      // decides it. The index holds exactly the store's latest descriptor of
+      // each peer that is not withdrawn (commit, unindex and sweep keep it
+      // so), so expiry is the one thing left to check.
       const expiredBy = now - this.policy.descriptor.clockSkewMs;
-      const window: Window = { usable: (d) => this.store.get(d.peerId, now) === d, countLive: (pool) => pool.countExpiringAfter(expiredBy) };
+      const window: Window = { usable: (d) => d.message.expiresAt > expiredBy, countLive: (pool) => pool.countExpiringAfter(expiredBy) };
       const { chosen, total } = this.select(q, window);
       return { matches: chosen.map((c) => this.toMatch(c)), totalMatches: total };
     });
@@ -196,7 +198,7 @@ export class Registry {
       // no skew allowance, so that each stays valid at any time the client
       // still accepts the answer.
       const window: Window = {
-        usable: (d) => this.store.get(d.peerId, now) === d && d.message.issuedAt <= now && now < d.message.expiresAt,
+        usable: (d) => d.message.issuedAt <= now && now < d.message.expiresAt,
         countLive: (pool) => (pool.allIssuedBy(now) ? pool.countExpiringAfter(now) : undefined),
       };
       const { chosen, total } = this.select(q, window);
