@@ -84,6 +84,15 @@ export function acceptable(id: string, t: Common & { readonly flags: readonly Fl
   return { id, ...t, result: "acceptable" };
 }
 
+/**
+ * A timed copy of a test (spec §13.8): it cites only the requirement that
+ * sets the budget, so that its level is that requirement's, and carries the
+ * budget. The untimed original keeps the requirements its answer tests.
+ */
+export function withBudget(test: TestVector, requirement: string, budgetMs: number): TestVector {
+  return { ...test, requirements: [requirement], budget_ms: budgetMs };
+}
+
 /** A group of tests of one operation. */
 export function group(operation: string, comment: string, shared: JsonObject, tests: readonly TestVector[]): TestGroup {
   return { operation, comment, shared, tests };

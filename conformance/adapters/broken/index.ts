@@ -33,10 +33,8 @@ export interface BrokenImplementation {
   readonly expected: string;
   /** The class a correct harness reports for at least one test or for the session ("pass": every test passes). */
   readonly outcome: ExpectedOutcome;
-  /** The run's verdict (DRV-022), against a corpus that exercises the rule (see `needs`). */
+  /** The run's verdict (DRV-022) against the corpus: "fail" when a required test fails; misbehaviour on recommended tests only is a warning. */
   readonly verdict: "pass" | "fail";
-  /** A precondition on the corpus for `verdict`, when today's corpus does not meet it. */
-  readonly needs?: string;
   /** Where a test's class follows from the test alone: the class a correct harness gives it. */
   readonly perTest?: (test: TestFacts) => ExpectedOutcome;
 }
@@ -98,10 +96,10 @@ export const BROKEN_IMPLEMENTATIONS: readonly BrokenImplementation[] = [
       "delay-ms": "how long each delayed answer waits (default 1000); keep it above budget × time scale and below the call deadline",
       operations: 'comma-separated operation prefixes to delay (default "canary")',
     },
-    expected: "slow on every test of a delayed operation that has budget_ms (p95 over budget × time scale, every sample correct); pass on every other test, including delayed tests without a budget",
+    expected:
+      "slow on every test of a delayed operation that has budget_ms (p95 over budget × time scale, every sample correct); pass on every other test, including delayed tests without a budget. The budgets of the corpus are SHOULDs (CAN-033), so a slow test is a warning and the verdict passes (DRV-022)",
     outcome: "slow",
-    verdict: "fail",
-    needs: "a vector with budget_ms on a delayed operation: today's corpus sets no budget, so against it every test passes",
+    verdict: "pass",
     perTest: (t) => (t.operation.startsWith("canary") && t.budget_ms !== undefined ? "slow" : "pass"),
   }),
   entry({

@@ -19,10 +19,10 @@ import { signEd25519 } from "../../../reference/src/crypto/ed25519.js";
 import { contentTypeOf } from "../../../reference/src/signed/signed-message.js";
 import { cat, filled, flipBit, hex, sha256Of, utf8 } from "../bytes.js";
 import { enc, type W } from "../cbor-writer.js";
-import { DAY, DEFAULT_SKEW, HOUR, MINUTE, T0 } from "../constants.js";
+import { CANARY_PROVIDER_BUDGET_MS, DAY, DEFAULT_SKEW, HOUR, MINUTE, T0 } from "../constants.js";
 import { ALICE, assemble, BOB, CAROL, DAVE, DESCRIPTOR_CT, ERIN, honestParts, signCose, sigStructure, type Peer } from "../fixtures.js";
 import type { FlagName } from "../flags.js";
-import { group, invalid, valid, type Json, type JsonObject, type TestVector, type VectorFileModule } from "../model.js";
+import { group, invalid, valid, withBudget, type Json, type JsonObject, type TestVector, type VectorFileModule } from "../model.js";
 
 const CHALLENGE_CT = contentTypeOf(CanaryChallengeSchema);
 const RESPONSE_CT = contentTypeOf(CanaryResponseSchema);
@@ -322,10 +322,11 @@ function build() {
   };
   const refuses = (id: string, error: string, requirements: string[], comment: string, challenge: Uint8Array, now: bigint, flags: FlagName[] = []): TestVector =>
     invalid(id, error, { requirements, comment, flags: ["ProducerRefuses", ...flags], inputs: { challenge: hex(challenge), output: hex(sha256Of(ABC)), output_media_type: OCTETS, now: dec(now) } });
+  const signingProviderShared = { secret_key: hex(PROVIDER.seed), offered: OFFERED, clock_skew_ms: dec(SKEW) };
   const responseSign = group(
     "canary-response.sign",
     "The provider (shared.secret_key, RFC 8032 TEST 2; offering the three test capabilities; skew 5 s) answers a challenge with a given output at its clock inputs.now: it checks the challenge as canary-challenge.verify does, then signs the response (CAN-010): the exact payload and COSE_Sign1. A provider refuses a challenge it must reject, with the same code.",
-    { secret_key: hex(PROVIDER.seed), offered: OFFERED, clock_skew_ms: dec(SKEW) },
+    signingProviderShared,
     [
       answers("canary/response-sign/example-001", ["CAN-010", "SIG-012"], "the response of spec §8.11.2, byte for byte", C1_COSE, R1, ANSWERED),
       answers("canary/response-sign/reverse-001", ["CAN-010", "SIG-012"], "ap2p.test/reverse", C_REV_COSE, responseBody(hashOf(C_REV), { output: utf8("yranac ,olleh") }), ANSWERED),
@@ -339,6 +340,17 @@ function build() {
       refuses("canary/response-sign/window-too-far-001", "CANARY_DEADLINE_TOO_FAR", ["CAN-004"], "a window of 600,001 ms", challengeOf(challengeBody({ deadline: T0 + MAX_WINDOW + 1n })), ANSWERED, ["WindowLimit"]),
     ],
   );
+
+  // ---------------------------------------------------------------- timing (CAN-033)
+  const budgetComment = (what: string) =>
+    `Timed (CAN-033, spec §13.8): ${what} within ${CANARY_PROVIDER_BUDGET_MS} ms (the p95 of at least 5 samples). Shared inputs as in the untimed group of the same operation.`;
+  const challengeBudget = group("canary-challenge.verify", budgetComment("the provider decides on a challenge it may answer"), providerShared, [
+    withBudget(cv("canary/budget/challenge-example-001", [], "the challenge of canary/challenge/valid/example-001", C1_COSE, NOW, H1), "CAN-033", CANARY_PROVIDER_BUDGET_MS),
+    withBudget(cv("canary/budget/challenge-input-at-max-001", [], "the 16,384-byte input of canary/challenge/valid/input-at-max-001", bigInput.cose, NOW, bigInput.hash, ["SchemaRule"]), "CAN-033", CANARY_PROVIDER_BUDGET_MS),
+  ]);
+  const responseBudget = group("canary-response.sign", budgetComment("the provider checks a challenge and signs its response"), signingProviderShared, [
+    withBudget(answers("canary/budget/response-example-001", [], "the response of canary/response-sign/example-001", C1_COSE, R1, ANSWERED), "CAN-033", CANARY_PROVIDER_BUDGET_MS),
+  ]);
 
   // ---------------------------------------------------------------- the verifier's memory
   // Challenges: C1 (the example, to the provider), C2 (to the provider, another
@@ -544,7 +556,7 @@ function build() {
     name: "canary",
     description:
       "Tier 2 canaries and fallback selection (spec/08-canaries.md): the provider's checks of a challenge, the verifier's checks of a response (binding, provider, deadline, oracle), the verifier's memory (replay, nonce reuse, forgetting, its bound), the test oracles ap2p.test/sha256, reverse and factor, signing challenges and responses, the covert canary rate, and the fallback order. Operations canary-challenge.verify, canary-challenge.sign, canary-response.verify, canary-response.sign, canary-verifier.scenario, canary.judge, canary.rate, fallback.plan and fallback.attempts. The verifier is the RFC 8032 TEST 1 key, the provider TEST 2, another peer TEST 3. T0 = 2026-01-01T00:00:00Z = 1767225600000 ms.",
-    groups: [challengeValid, challengeInvalid, challengePolicy, challengeSign, responseValid, responseInvalid, responseSign, scenario, judge, rates, fallbackPlan, fallbackAttempts],
+    groups: [challengeValid, challengeInvalid, challengePolicy, challengeSign, responseValid, responseInvalid, responseSign, scenario, judge, rates, fallbackPlan, fallbackAttempts, challengeBudget, responseBudget],
   };
 }
 

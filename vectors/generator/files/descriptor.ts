@@ -9,11 +9,11 @@ import { signMessage } from "../../../reference/src/signed/signed-message.js";
 import { signEd25519 } from "../../../reference/src/crypto/ed25519.js";
 import { cat, hex } from "../bytes.js";
 import { enc, Ordered, type W } from "../cbor-writer.js";
-import { DAY, DEFAULT_MAX_TTL, DEFAULT_SKEW, HOUR, MINUTE, T0 } from "../constants.js";
+import { DAY, DEFAULT_MAX_TTL, DEFAULT_SKEW, DESCRIPTOR_VERDICT_BUDGET_MS, HOUR, MINUTE, T0 } from "../constants.js";
 import { L, mixedOrderR, scalarOf, signWithR, SMALL_ORDER_POINTS, withS } from "../ed25519-craft.js";
 import { ALICE, assemble, BOB, DESCRIPTOR_CT, honestParts, MANIFEST_CT, signCose, sigStructure, type Peer } from "../fixtures.js";
 import type { FlagName } from "../flags.js";
-import { acceptable, group, invalid, valid, type JsonObject, type TestVector, type VectorFileModule } from "../model.js";
+import { acceptable, group, invalid, valid, withBudget, type JsonObject, type TestVector, type VectorFileModule } from "../model.js";
 import { bodyToJson, type Body } from "../proto-json.js";
 import { CAP_FULL, CAP_MIN, descriptorBody, fullDescriptorBody, tombstoneBody } from "./descriptor-bodies.js";
 
@@ -58,6 +58,16 @@ function build() {
     ok("descriptor/valid/input-and-output-same-name-001", ["DESC-018"], 'an input and an output both named "image": names are unique among inputs and among outputs, not across them', sd(withCaps({ ...CAP_MIN, inputs: [{ name: "image", modality: 2 }], outputs: [{ name: "image", modality: 2 }] }))),
     ok("descriptor/valid/window-whole-day-001", ["DESC-013"], "an availability window from 0 (omitted) to 1440", sd(withCaps({ ...CAP_MIN, constraints: { availability: [{ weekdays: 127, end_minute: 1440 }] } }))),
   ]);
+
+  const budget = group(
+    "descriptor.verify",
+    `Timed (DESC-022, spec §13.8): valid descriptors, which go through every check, each answered within ${DESCRIPTOR_VERDICT_BUDGET_MS} ms (the p95 of at least 5 samples).`,
+    verifier(NOW),
+    [
+      withBudget(ok("descriptor/budget/minimal-001", [], "the minimal descriptor of descriptor/valid/minimal-001", sd(base)), "DESC-022", DESCRIPTOR_VERDICT_BUDGET_MS),
+      withBudget(ok("descriptor/budget/full-001", [], "the full descriptor of descriptor/valid/full-001 (spec §5.8)", sd(fullDescriptorBody(ALICE))), "DESC-022", DESCRIPTOR_VERDICT_BUDGET_MS),
+    ],
+  );
 
   const structure = group("descriptor.verify", "The structural rules of §5.4 (step 4), each on an otherwise valid, correctly signed descriptor.", verifier(NOW), [
     bad("descriptor/structure/peer-id-not-kid-001", "COSE_KID_MISMATCH", ["DESC-004", "SIG-007"], "peer_id names the TEST 2 key; the TEST 1 key signed it and is the kid", sd(descriptorBody(ALICE, { peer_id: BOB.did })), ["KidConfusion"]),
@@ -195,7 +205,7 @@ function build() {
     name: "descriptor",
     description:
       "Capability descriptors (spec/05-descriptors.md): structure, signature, validity window with clock skew, TTL, seq and the verifier's memory; and signing. Operations descriptor.verify (shared: now, max_ttl_ms, clock_skew_ms; inputs: descriptor, optional last_seq), descriptor.store and descriptor.sign. T0 = 2026-01-01T00:00:00Z = 1767225600000 ms.",
-    groups: [validGroup, structure, envelope, time, timeNoSkew, timeWide, timeShort, seq, store, sign],
+    groups: [validGroup, structure, envelope, time, timeNoSkew, timeWide, timeShort, seq, store, sign, budget],
   };
 }
 
