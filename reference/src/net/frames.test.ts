@@ -7,8 +7,8 @@ import { encodeCanonical } from "../cbor/encode.js";
 import { messageToCbor } from "../codec/to-cbor.js";
 import { ErrorCode, accept, reject } from "../errors.js";
 import { closeCodeFor, decodeFrame, encodeBody, encodeFrame, errorFromClose } from "./frames.js";
-import { makeHello, signProof, transcriptFor } from "./handshake.js";
-import { Cleanup, RawPeer, authenticatedRaw, fromBytes, testDid, testKey, testRandom, waitFor } from "./testing.js";
+import { makeHello } from "./handshake.js";
+import { Cleanup, RawPeer, authenticatedRaw, fakeServerHandshake, testDid, testKey, testRandom, waitFor } from "./testing.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -149,12 +149,7 @@ describe("frames", () => {
 
   it("NET-014: a client refuses a REQUEST from the server with NET_FRAME_UNEXPECTED and its pending calls resolve with it", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      await peer.waitFrames(3);
+      await fakeServerHandshake(peer);
       peer.sendFrame({ kind: FrameKind.REQUEST, method: Method.PUBLISH, body: publishBody });
     });
     const v = await cleanup.client(url);
@@ -165,13 +160,7 @@ describe("frames", () => {
 
   it("NET-016: a client ignores an answer to no pending request and takes the right one", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      const frames = await peer.waitFrames(3);
-      const request = frames[2]!;
+      const request = await fakeServerHandshake(peer);
       const body = encodeBody(PublishResponseSchema, published);
       peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.PUBLISH, replyTo: 77n, body: encodeBody(PublishResponseSchema, create(PublishResponseSchema, { change: PublishChange.WITHDRAWN })) });
       peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.PUBLISH, replyTo: request.id, body });
@@ -183,13 +172,8 @@ describe("frames", () => {
 
   it("NET-016: a response of another method than the request's resolves NET_FRAME_UNEXPECTED", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      const frames = await peer.waitFrames(3);
-      peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.QUERY, replyTo: frames[2]!.id, body: encodeBody(CanaryReplySchema, create(CanaryReplySchema, { error: ErrorCode.CANARY_EXPIRED })) });
+      const request = await fakeServerHandshake(peer);
+      peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.QUERY, replyTo: request.id, body: encodeBody(CanaryReplySchema, create(CanaryReplySchema, { error: ErrorCode.CANARY_EXPIRED })) });
     });
     const v = await cleanup.client(url);
     if (!v.ok) throw v.error;
@@ -223,13 +207,8 @@ describe("frames", () => {
 
   it("NET-019: a reply without a result or an error is refused", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "provider", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      const frames = await peer.waitFrames(3);
-      peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.TASK, replyTo: frames[2]!.id, body: encodeBody(TaskReplySchema, create(TaskReplySchema, { message: "nothing" })) });
+      const request = await fakeServerHandshake(peer, "provider");
+      peer.sendFrame({ kind: FrameKind.RESPONSE, method: Method.TASK, replyTo: request.id, body: encodeBody(TaskReplySchema, create(TaskReplySchema, { message: "nothing" })) });
     });
     const v = await cleanup.client(url);
     if (!v.ok) throw v.error;
@@ -264,12 +243,7 @@ describe("frames", () => {
 
   it("NET-020: a client closes on an over-size message from the server and its pending call resolves NET_FRAME_TOO_LARGE", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      await peer.waitFrames(3);
+      await fakeServerHandshake(peer);
       peer.sendBytes(new Uint8Array(5000));
     });
     const v = await cleanup.client(url, { limits: { maxFrameBytes: 4096 } });
@@ -315,12 +289,7 @@ describe("frames", () => {
 
   it("NET-017: a client reports the code of the server's ERROR with reply_to 0 as the reason its calls failed", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      await peer.waitFrames(3);
+      await fakeServerHandshake(peer);
       peer.sendFrame({ kind: FrameKind.ERROR, error: ErrorCode.NET_IDLE_TIMEOUT, message: "bye" });
       peer.socket.close(1000);
     });
@@ -342,12 +311,7 @@ describe("frames", () => {
     expect(errorFromClose(1002, "not a code")).toBeUndefined();
     // A close without a reason and with an unknown code reaches a pending call as NET_DISCONNECTED.
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      await peer.waitFrames(3);
+      await fakeServerHandshake(peer);
       peer.socket.close(4000, "");
     });
     const v = await cleanup.client(url);

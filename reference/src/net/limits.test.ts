@@ -1,14 +1,13 @@
 // Limits and timeouts (spec/14-connectivity.md §14.6), on loopback.
 import { create } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it } from "vitest";
-import { FrameKind, HelloSchema, Method, TaskCallSchema, type Hello } from "../../../gen/ts/ap2p/v1/connectivity_pb.js";
+import { FrameKind, Method, TaskCallSchema } from "../../../gen/ts/ap2p/v1/connectivity_pb.js";
 import { PublishChange, PublishRequestSchema, PublishResponseSchema, type PublishResponse } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { ErrorCode, accept, type Verdict } from "../errors.js";
 import { encodeBody } from "./frames.js";
-import { makeHello, signProof, transcriptFor } from "./handshake.js";
 import { DEFAULT_LIMITS, resolveLimits } from "./limits.js";
 import type { NetEvent } from "./types.js";
-import { Cleanup, authenticatedRaw, fromBytes, gate, testDid, testKey, testRandom, waitFor } from "./testing.js";
+import { Cleanup, authenticatedRaw, fakeServerHandshake, gate, heldHandler, waitFor } from "./testing.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -38,25 +37,18 @@ describe("limits", () => {
   });
 
   it("NET-021: a server answers a request beyond its in-flight limit with NET_TOO_MANY_IN_FLIGHT and keeps the connection", async () => {
-    const release = gate();
-    let started = 0;
+    const held = heldHandler(published);
     const server = await cleanup.server({
-      handlers: {
-        publish: async () => {
-          started += 1;
-          await release.promise;
-          return published;
-        },
-      },
+      handlers: { publish: held.handler },
       limits: { maxInFlight: 2 },
     });
     const v = await cleanup.client(server.url, { limits: { maxInFlight: 10 } });
     if (!v.ok) throw v.error;
     const first = v.value.publish(publishRequest);
     const second = v.value.publish(publishRequest);
-    await waitFor(() => started === 2);
+    await waitFor(() => held.started === 2);
     expect(codeOf(await v.value.publish(publishRequest))).toBe("NET_TOO_MANY_IN_FLIGHT");
-    release.open();
+    held.release();
     expect([codeOf(await first), codeOf(await second)]).toEqual(["ok", "ok"]);
     expect(codeOf(await v.value.publish(publishRequest))).toBe("ok");
   });
@@ -185,12 +177,7 @@ describe("limits", () => {
 
   it("NET-025: when the server drops the connection, pending and later calls resolve NET_DISCONNECTED", async () => {
     const url = await cleanup.fake(async (peer) => {
-      const [first] = await peer.waitFrames(1);
-      const client = fromBytes<Hello>(HelloSchema, first!.body);
-      const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, "registry", testRandom());
-      peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
-      peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
-      await peer.waitFrames(3);
+      await fakeServerHandshake(peer);
       peer.socket.terminate();
     });
     const v = await cleanup.client(url);
@@ -211,25 +198,18 @@ describe("limits", () => {
   });
 
   it("NET-025: a server survives a client that disconnects abruptly with requests in flight, and releases the connection", async () => {
-    const release = gate();
-    let started = 0;
+    const held = heldHandler(published);
     const events: NetEvent[] = [];
     const server = await cleanup.server({
-      handlers: {
-        publish: async () => {
-          started += 1;
-          await release.promise;
-          return published;
-        },
-      },
+      handlers: { publish: held.handler },
       onEvent: (e) => events.push(e),
     });
     const peer = await authenticatedRaw(cleanup, server.url);
     for (let i = 0; i < 5; i++) peer.sendFrame({ kind: FrameKind.REQUEST, method: Method.PUBLISH, body: publishBody });
-    await waitFor(() => started === 5);
+    await waitFor(() => held.started === 5);
     peer.socket.terminate();
     await waitFor(() => server.connections === 0);
-    release.open();
+    held.release();
     await sleep(10);
     expect(events.find((e) => e.type === "closed")).toMatchObject({ code: "NET_DISCONNECTED", closeCode: 1006 });
     const v = await cleanup.client(server.url);

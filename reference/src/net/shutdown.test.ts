@@ -5,7 +5,7 @@ import { FrameKind, Method } from "../../../gen/ts/ap2p/v1/connectivity_pb.js";
 import { PublishChange, PublishRequestSchema, PublishResponseSchema, type PublishResponse } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { ErrorCode, type Verdict } from "../errors.js";
 import { encodeBody } from "./frames.js";
-import { Cleanup, authenticatedRaw, gate, waitFor } from "./testing.js";
+import { Cleanup, authenticatedRaw, heldHandler, waitFor } from "./testing.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -17,16 +17,9 @@ const codeOf = (v: Verdict<unknown>) => (v.ok ? "ok" : v.error.code);
 
 describe("shutdown", () => {
   it("NET-026: a closing server announces GOAWAY, refuses new connections and requests, lets in-flight requests finish, then closes", async () => {
-    const release = gate();
-    let started = 0;
+    const held = heldHandler(published);
     const server = await cleanup.server({
-      handlers: {
-        publish: async () => {
-          started += 1;
-          await release.promise;
-          return published;
-        },
-      },
+      handlers: { publish: held.handler },
       limits: { shutdownGraceMs: 30_000 },
     });
     const v = await cleanup.client(server.url);
@@ -34,7 +27,7 @@ describe("shutdown", () => {
     const raw = await authenticatedRaw(cleanup, server.url);
     const inFlight = v.value.publish(publishRequest);
     raw.sendFrame({ kind: FrameKind.REQUEST, method: Method.PUBLISH, body: publishBody }, 3n);
-    await waitFor(() => started === 2);
+    await waitFor(() => held.started === 2);
 
     let closed = false;
     const closing = server.close().then(() => (closed = true));
@@ -48,7 +41,7 @@ describe("shutdown", () => {
     expect(codeOf(await v.value.publish(publishRequest))).toBe("NET_GOING_AWAY");
     expect(closed).toBe(false);
 
-    release.open();
+    held.release();
     expect(await inFlight).toEqual({ ok: true, value: published });
     await waitFor(() => raw.frames.some((f) => f.replyTo === 3n));
     expect(raw.frames.find((f) => f.replyTo === 3n)!.kind).toBe(FrameKind.RESPONSE);

@@ -236,6 +236,21 @@ export async function rawHandshake(
   return h;
 }
 
+/**
+ * Runs the server side of an honest handshake by hand on a fake server's peer
+ * (key 1, in the given role), then waits for the client's PROOF and its first
+ * request, which it returns.
+ */
+export async function fakeServerHandshake(peer: RawPeer, role: NodeRole = "registry"): Promise<Frame> {
+  const [first] = await peer.waitFrames(1);
+  const client = fromBytes<Hello>(HelloSchema, first!.body);
+  const server = makeHello({ secretKey: testKey(1), peerId: testDid(1) }, role, testRandom());
+  peer.sendFrame({ kind: FrameKind.HELLO, body: encodeBody(HelloSchema, server) });
+  peer.sendFrame({ kind: FrameKind.PROOF, body: signProof(transcriptFor(client, server, "server"), testKey(1)) });
+  const frames = await peer.waitFrames(3);
+  return frames[2]!;
+}
+
 /** Decodes a frame body that the test trusts to be well-formed. */
 export function fromBytes<T extends Message>(desc: DescMessage, bytes: Uint8Array): T {
   const v = decodeBody<T>(desc, bytes, MAX_FRAME_BYTES);
@@ -253,6 +268,21 @@ export async function authenticatedRaw(cleanup: Cleanup, url: string, key = test
 /** Waits until the condition holds, polling. */
 export async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** A handler that holds every call until `release()`, answering each with `answer`; `started` counts the calls it has begun. */
+export function heldHandler<T>(answer: T): { handler: () => Promise<T>; release: () => void; readonly started: number } {
+  const gated = gate();
+  const held = {
+    started: 0,
+    handler: async () => {
+      held.started += 1;
+      await gated.promise;
+      return answer;
+    },
+    release: () => gated.open(),
+  };
+  return held;
 }
 
 /** A promise with its resolve function, for handlers that wait for the test. */
