@@ -115,7 +115,7 @@ export { issueTestAttestation, TEST_ATTESTATION_FORMAT, TEST_ATTESTATION_ROOT_DI
 export { checkRiskPolicy, DEFAULT_RISK_POLICY, defaultRisk, levelOf, tiersRequiredFor } from "./delegation/policy.js";
 export { compareCandidates, rankCandidates, screenCandidate } from "./delegation/rank.js";
 export type { RankCandidate } from "./delegation/rank.js";
-export { delegate } from "./delegation/delegate.js";
+export { canariesOf, delegate } from "./delegation/delegate.js";
 export type { CanarySource, DelegationOutcome, DelegationTask, Delegator, DelegatorTransport } from "./delegation/delegate.js";
 export { ProviderAgent } from "./agent/provider.js";
 export type { OfferedCapability, ProviderAgentOptions, ProviderBehaviour, TaskReply } from "./agent/provider.js";

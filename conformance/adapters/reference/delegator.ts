@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { QuerySchema } from "../../../gen/ts/ap2p/v1/discovery_pb.js";
 import { PeerCallKind } from "../../../gen/ts/ap2p/v1/driver_pb.js";
 import { testCapability } from "../../../reference/src/canary/oracles.js";
-import { delegate, type CanarySource, type DelegatorTransport } from "../../../reference/src/delegation/delegate.js";
+import { canariesOf, delegate, type CanarySource, type DelegatorTransport } from "../../../reference/src/delegation/delegate.js";
 import type { JsonObject, Outcome } from "../../../vectors/runner/reference-operations.js";
 import type { OperationContext } from "./dispatch.js";
 import { delegationInputs, delegationOutput } from "./inputs.js";
@@ -16,12 +16,7 @@ import { delegationInputs, delegationOutput } from "./inputs.js";
 export const DELEGATE = "delegator-node.delegate";
 
 /** Canaries for the deterministic test capabilities of spec/08 §8.8: the only ones the adapter can judge. */
-const testCanaries: CanarySource = (capability, random) => {
-  const t = testCapability(capability);
-  if (t === undefined) return undefined;
-  const input = t.sampleInput(random);
-  return { input: { bytes: input, mediaType: t.inputMediaType }, oracle: t.oracle(input) };
-};
+const testCanaries: CanarySource = canariesOf(testCapability);
 
 /**
  * delegator-node.delegate: delegates one task (spec/10 §10.4) through the

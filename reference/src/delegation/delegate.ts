@@ -24,6 +24,7 @@ import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { issueChallenge, type CapabilityKey } from "../canary/challenge.js";
 import type { CanaryContent, CanaryOracle } from "../canary/oracle.js";
+import type { TestCapability } from "../canary/oracles.js";
 import { verifyCanaryResponse } from "../canary/response.js";
 import { runFallbackAsync } from "../canary/fallback.js";
 import { verifyRegistryAnswer, type VerifiedResult } from "../discovery/answer.js";
@@ -61,6 +62,20 @@ export interface DelegatorTransport {
 /** A canary for a capability: a fresh input and the oracle that judges the output (§8.8). */
 export interface CanarySource {
   (capability: CapabilityKey, random: (n: number) => Uint8Array): { readonly input: CanaryContent; readonly oracle: CanaryOracle } | undefined;
+}
+
+/**
+ * A canary source over capabilities with deterministic oracles (spec/08
+ * §8.8): for each capability `find` knows, a fresh input drawn from the
+ * random source and the oracle that judges the output.
+ */
+export function canariesOf(find: (capability: CapabilityKey) => TestCapability | undefined): CanarySource {
+  return (capability, random) => {
+    const t = find(capability);
+    if (t === undefined) return undefined;
+    const input = t.sampleInput(random);
+    return { input: { bytes: input, mediaType: t.inputMediaType }, oracle: t.oracle(input) };
+  };
 }
 
 /** Everything the procedure needs besides the task. */

@@ -9,7 +9,7 @@ import { SHA256_TEST_CAPABILITY, testCapability } from "../canary/oracles.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
 import { Registry } from "../discovery/registry.js";
-import type { CanarySource, Delegator, DelegatorTransport } from "./delegate.js";
+import { canariesOf, type CanarySource, type Delegator, type DelegatorTransport } from "./delegate.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** A secret key from a label: for tests only. */
@@ -45,12 +45,7 @@ export function seededRandom(label: string): (n: number) => Uint8Array {
 }
 
 /** Canaries for the test capabilities of §8.8. */
-export const testCanaries: CanarySource = (capability, random) => {
-  const t = testCapability(capability);
-  if (t === undefined) return undefined;
-  const input = t.sampleInput(random);
-  return { input: { bytes: input, mediaType: t.inputMediaType }, oracle: t.oracle(input) };
-};
+export const testCanaries: CanarySource = canariesOf(testCapability);
 
 /** A provider of ap2p.test/sha256@1.0.0 with the given behaviour, tiers and advertised latency. */
 export function sha256Provider(

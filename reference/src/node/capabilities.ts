@@ -17,7 +17,7 @@ import type { OfferedCapability } from "../agent/provider.js";
 import type { CapabilityKey } from "../canary/challenge.js";
 import { expectedOutput, type CanaryContent } from "../canary/oracle.js";
 import { SHA256_TEST_CAPABILITY, testCapability, type TestCapability } from "../canary/oracles.js";
-import type { CanarySource } from "../delegation/delegate.js";
+import { canariesOf, type CanarySource } from "../delegation/delegate.js";
 import type { Tool } from "../evidence/runner.js";
 
 const utf8 = new TextEncoder();
@@ -176,9 +176,4 @@ function modalityOf(mediaType: string): Modality {
  * Canaries for every built-in capability and every test capability of
  * spec/08 §8.8: a fresh input from the random source and its oracle.
  */
-export const builtinCanaries: CanarySource = (capability, random) => {
-  const t = builtinCapability(capability)?.test ?? testCapability(capability);
-  if (t === undefined) return undefined;
-  const input = t.sampleInput(random);
-  return { input: { bytes: input, mediaType: t.inputMediaType }, oracle: t.oracle(input) };
-};
+export const builtinCanaries: CanarySource = canariesOf((capability) => builtinCapability(capability)?.test ?? testCapability(capability));
