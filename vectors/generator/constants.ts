@@ -14,9 +14,10 @@ export const MINUTE = 60_000n;
 export const HOUR = 3_600_000n;
 export const DAY = 86_400_000n;
 
-/** The timing budgets of spec §13.8, in milliseconds: a verifier's verdict on a descriptor (DESC-022), and a provider's decision on a challenge and its signing of the response (CAN-033). */
-export const DESCRIPTOR_VERDICT_BUDGET_MS = 50;
-export const CANARY_PROVIDER_BUDGET_MS = 100;
+/** The time limits of spec §13.8, in milliseconds: a verifier's verdict on a descriptor (DESC-022), a provider's decision on a challenge (CAN-033) and its signing of the response (CAN-034). */
+export const DESCRIPTOR_VERDICT_LIMIT_MS = 50;
+export const CANARY_DECISION_LIMIT_MS = 100;
+export const CANARY_SIGNING_LIMIT_MS = 100;
 
 /** The default verifier policy of spec/05-descriptors.md §5.5 (DESC-006, DESC-014). */
 export const DEFAULT_MAX_TTL = HOUR;

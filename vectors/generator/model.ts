@@ -85,12 +85,12 @@ export function acceptable(id: string, t: Common & { readonly flags: readonly Fl
 }
 
 /**
- * A timed copy of a test (spec §13.8): it cites only the requirement that
- * sets the budget, so that its level is that requirement's, and carries the
- * budget. The untimed original keeps the requirements its answer tests.
+ * A timed copy of a test (spec §13.8): it cites only the requirements that
+ * set the budget, so that its level is theirs, and carries the budget. The
+ * untimed original keeps the requirements its answer tests.
  */
-export function withBudget(test: TestVector, requirement: string, budgetMs: number): TestVector {
-  return { ...test, requirements: [requirement], budget_ms: budgetMs };
+export function withBudget(test: TestVector, requirements: readonly string[], budgetMs: number): TestVector {
+  return { ...test, requirements: [...requirements], budget_ms: budgetMs };
 }
 
 /** A group of tests of one operation. */

@@ -97,7 +97,7 @@ export const BROKEN_IMPLEMENTATIONS: readonly BrokenImplementation[] = [
       operations: 'comma-separated operation prefixes to delay (default "canary")',
     },
     expected:
-      "slow on every test of a delayed operation that has budget_ms (p95 over budget × time scale, every sample correct); pass on every other test, including delayed tests without a budget. The budgets of the corpus are SHOULDs (CAN-033), so a slow test is a warning and the verdict passes (DRV-022)",
+      "slow on every test of a delayed operation that has budget_ms (p95 over budget × time scale, every sample correct); pass on every other test, including delayed tests without a budget. The budgets of the corpus are SHOULDs (CAN-033, CAN-034), so a slow test is a warning and the verdict passes (DRV-022)",
     outcome: "slow",
     verdict: "pass",
     perTest: (t) => (t.operation.startsWith("canary") && t.budget_ms !== undefined ? "slow" : "pass"),
