@@ -6,7 +6,9 @@
 //   node --import tsx scripts/generate.ts --check  the same into a scratch folder; compare byte for byte
 //
 // Both also regenerate the test-vector corpus (vectors/v1) with its generator,
-// which runs after buf so that it reads the fresh bindings.
+// which runs after buf so that it reads the fresh bindings, and then the
+// requirement coverage table (conformance/coverage.md) from the requirements,
+// the corpus, the harness's cases and the unit tests.
 //
 // The outputs are the `out` folders of buf.gen.yaml (each holds generated
 // files only: buf's `clean: true` empties them first) plus the generated
@@ -29,6 +31,8 @@ const FIELDS_DIR = "spec/fields";
 const REQUIREMENTS = "spec/requirements.json";
 const VECTORS_DIR = "vectors/v1";
 const VECTORS_GENERATOR = "vectors/generator/main.ts";
+const COVERAGE = "conformance/coverage.md";
+const COVERAGE_GENERATOR = "scripts/coverage-matrix.ts";
 
 /** The requirement index of a spec folder; throws on malformed or duplicate IDs and untagged keywords. */
 function requirementsJson(specDir: string): string {
@@ -75,6 +79,16 @@ function runVectors(out: string): void {
   });
   if (result.error !== undefined) throw new GenerateError(`could not run the vector generator: ${result.error.message}`);
   if (result.status !== 0) throw new GenerateError(`the vector generator failed (${result.signal ?? `exit status ${result.status}`})`);
+}
+
+/** Writes the requirement coverage table to `out` (scripts/coverage-matrix.ts, in its own process, after the bindings and vectors). */
+function runCoverage(requirements: string, vectors: string, out: string): void {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, COVERAGE_GENERATOR), "--requirements", requirements, "--vectors", vectors, "--out", out], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.error !== undefined) throw new GenerateError(`could not run the coverage table generator: ${result.error.message}`);
+  if (result.status !== 0) throw new GenerateError(`the coverage table generator failed (${result.signal ?? `exit status ${result.status}`})`);
 }
 
 /** Files under `dir`, recursively, as sorted paths relative to `dir` with forward slashes. */
@@ -140,6 +154,7 @@ function generate(): void {
   for (const path of changed) console.log(`spliced ${relative(ROOT, path)}`);
   writeFileSync(join(ROOT, REQUIREMENTS), requirementsJson(join(ROOT, SPEC_DIR)));
   runVectors(join(ROOT, VECTORS_DIR));
+  runCoverage(join(ROOT, REQUIREMENTS), join(ROOT, VECTORS_DIR), join(ROOT, COVERAGE));
   console.log(
     `generate: ${generated} generated files in ${outs.join(", ")}; ` +
       `${files.length} spec files, ${changed.length} re-spliced`,
@@ -174,7 +189,8 @@ function check(): boolean {
     const spec = compareDirs(scratchSpec, join(ROOT, SPEC_DIR), SPEC_DIR, isSpecSource);
     differences.push(...spec.differences);
     const requirements = join(ROOT, REQUIREMENTS);
-    if (!existsSync(requirements) || readFileSync(requirements, "utf8") !== requirementsJson(scratchSpec)) {
+    const freshRequirements = requirementsJson(scratchSpec);
+    if (!existsSync(requirements) || readFileSync(requirements, "utf8") !== freshRequirements) {
       differences.push({ path: REQUIREMENTS, kind: "differs" });
     }
 
@@ -182,12 +198,19 @@ function check(): boolean {
     const vectors = compareDirs(join(scratch, VECTORS_DIR), join(ROOT, VECTORS_DIR), VECTORS_DIR);
     differences.push(...vectors.differences);
 
+    const scratchRequirements = join(scratch, "requirements.json");
+    writeFileSync(scratchRequirements, freshRequirements);
+    const scratchCoverage = join(scratch, "coverage.md");
+    runCoverage(scratchRequirements, join(scratch, VECTORS_DIR), scratchCoverage);
+    const coverage = join(ROOT, COVERAGE);
+    if (!existsSync(coverage) || !readFileSync(coverage).equals(readFileSync(scratchCoverage))) differences.push({ path: COVERAGE, kind: "differs" });
+
     if (differences.length > 0) {
       for (const d of differences) console.error(`${d.path}: ${d.kind}`);
       console.error(`check: ${differences.length} file(s) out of date; run \`npm run generate\` and commit the result`);
       return false;
     }
-    console.log(`check: OK, ${generated} generated files, ${spec.compared} spec files and ${vectors.compared} vector files are up to date`);
+    console.log(`check: OK, ${generated} generated files, ${spec.compared} spec files, ${vectors.compared} vector files and ${COVERAGE} are up to date`);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

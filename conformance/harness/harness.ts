@@ -10,6 +10,7 @@ import { verifyCorpus } from "../../reference/src/cli/vectors.js";
 import { applyBaseline, expandBaseline, parseBaseline, renderBaseline, type BaselineEntry, type ExpandedBaseline } from "./baseline.js";
 import { FAILING_OUTCOMES, type Case } from "./case.js";
 import { loadCorpus } from "./corpus.js";
+import type { VectorCase } from "./vector-case.js";
 import { anyOf } from "./glob.js";
 import { defaultRequirementsFile, defaultVectorsDir, packageRoot, runningFromBuild } from "./paths.js";
 import { Progress, type ProgressMode } from "./progress.js";
@@ -18,7 +19,7 @@ import { buildReport } from "./report/build.js";
 import type { Report } from "./report/model.js";
 import { validateReport } from "./report/validate.js";
 import { writeReports, type ReportFormat } from "./report/write.js";
-import { readRequirements } from "./requirements.js";
+import { readRequirements, type RequirementIndex } from "./requirements.js";
 import { readRoleTable } from "./roles.js";
 import { DEFAULT_RUN_OPTIONS, runCases, type RunOptions } from "./runner.js";
 import { scenarioCases } from "./scenarios/index.js";
@@ -120,6 +121,14 @@ function launcherFor(options: ConformanceOptions): Launcher {
   return wsLauncher(t.url, launch);
 }
 
+/**
+ * Every case of a run against a driver, in run order: the driver-protocol
+ * cases, the corpus, the behavioural scenarios, then the wire cases.
+ */
+export function driverRunCases(corpus: readonly VectorCase[], index: RequirementIndex, roleOf: (operation: string) => string | undefined): Case[] {
+  return [...protocolCases(corpus, roleOf), ...corpus, ...scenarioCases(index), ...wireCases(index, DRIVER_WIRE_OPTIONS)];
+}
+
 /** Runs the conformance suite. Throws UsageError before anything runs when the request cannot be carried out. */
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult> {
   const vectorsDir = resolve(options.vectorsDir ?? defaultVectorsDir());
@@ -144,7 +153,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const all: Case[] =
     t.kind === "wire"
       ? wireCases(index, { role: t.role, calls: [t.role], standIn: true })
-      : [...protocolCases(corpus.cases, roleOf), ...corpus.cases, ...scenarioCases(index), ...wireCases(index, DRIVER_WIRE_OPTIONS)];
+      : driverRunCases(corpus.cases, index, roleOf);
   const selected = all.filter((c) => anyOf(options.filter)(c.id));
   if (selected.length === 0) throw new UsageError(`--filter ${options.filter.join(",")} matches no case`);
 
