@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BROKEN_IMPLEMENTATIONS, type BrokenImplementation, type TestFacts } from "../adapters/broken/index.js";
 import { BANNER, GARBAGE } from "../adapters/broken/common.js";
+import { FAILING_OUTCOMES } from "./case.js";
 import { loadCorpus } from "./corpus.js";
 import { defaultRequirementsFile, defaultVectorsDir } from "./paths.js";
 import type { Report } from "./report/model.js";
@@ -77,6 +78,11 @@ describe("the harness against the broken implementations", () => {
       expect(r.schemaProblems).toEqual([]);
 
       expect(shows(r.report, b.outcome)).toBe(true);
+      // Failing cases are listed under their level: required ones as failures, recommended ones as warnings (DRV-022).
+      const listed = (title: string) => r.output.includes(`\n${title}`);
+      const failingAt = (level: string) => r.report.cases.some((c) => c.level === level && !c.baselined && FAILING_OUTCOMES.has(c.outcome));
+      expect(listed("required cases that failed")).toBe(failingAt("required"));
+      expect(listed("warnings: recommended cases that failed")).toBe(failingAt("recommended"));
       expect(r.report.verdict.result).toBe(b.verdict);
       expect(r.exitCode).toBe(b.verdict === "pass" ? 0 : 1);
 

@@ -1,5 +1,5 @@
 // The summary printed at the end of a run.
-import type { Level } from "./case.js";
+import { FAILING_OUTCOMES, type Level } from "./case.js";
 import { OUTCOMES, type Report } from "./report/model.js";
 
 /** The summary table and verdict, as text. */
@@ -35,10 +35,15 @@ export function renderSummary(report: Report, written: readonly string[]): strin
   }
   const notable = report.incidents.filter((i) => i.kind !== "abort");
   if (notable.length > 0) out.push(`incidents: ${notable.length} (${[...new Set(notable.map((i) => i.kind))].join(", ")}); see the report`);
-  const failing = report.cases.filter((c) => c.level === "required" && !c.baselined && ["fail", "slow", "timeout", "crash", "framing"].includes(c.outcome));
-  if (failing.length > 0) {
+  // DRV-022: required failures make the verdict; recommended ones are warnings, listed after them.
+  for (const [level, title] of [
+    ["required", "required cases that failed"],
+    ["recommended", "warnings: recommended cases that failed"],
+  ] as const) {
+    const failing = report.cases.filter((c) => c.level === level && !c.baselined && FAILING_OUTCOMES.has(c.outcome));
+    if (failing.length === 0) continue;
     out.push("");
-    out.push(`required cases that failed${failing.length > 10 ? ` (first 10 of ${failing.length})` : ""}:`);
+    out.push(`${title}${failing.length > 10 ? ` (first 10 of ${failing.length})` : ""}:`);
     for (const c of failing.slice(0, 10)) out.push(`  ${c.outcome.padEnd(8)} ${c.id}: ${c.message.split("\n")[0]!.slice(0, 160)}`);
   }
   if (written.length > 0) out.push("", `reports: ${written.join(", ")}`);
