@@ -1,6 +1,11 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyBaseline, BaselineError, expandBaseline, MAX_GLOB_MATCHES, parseBaseline, renderBaseline } from "./baseline.js";
+import { loadCorpus } from "./corpus.js";
 import { anyOf, globMatcher } from "./glob.js";
+import { defaultRequirementsFile, defaultVectorsDir, packageRoot } from "./paths.js";
+import { readRequirements } from "./requirements.js";
 
 const IDS = ["descriptor/expiry/expired-001", "descriptor/expiry/expired-002", "descriptor/seq/rollback-001", "cbor/valid/uint-0-001", "cbor/invalid/float-001"];
 
@@ -83,5 +88,17 @@ describe("baselines", () => {
       ["cbor/invalid/float-001", "valid"],
       ["descriptor/*", undefined],
     ]);
+  });
+});
+
+describe("the example baseline of conformance/README.md", () => {
+  it("parses, and every entry matches a case of the corpus", () => {
+    const readme = readFileSync(join(packageRoot(), "conformance", "README.md"), "utf8");
+    const block = /```\n(# ap2p-conformance baseline[^`]*)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const entries = parseBaseline(block![1]!, "conformance/README.md");
+    expect(entries.length).toBeGreaterThan(0);
+    const ids = loadCorpus(defaultVectorsDir(), readRequirements(defaultRequirementsFile())).cases.map((c) => c.id);
+    expect(expandBaseline(entries, ids).stale).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ export const AGENT_HELP = `Usage: ap2p agent serve --key FILE --registry URL --r
 
 Runs a provider node: it listens on a WebSocket endpoint
 (spec/14-connectivity.md), publishes a descriptor naming that endpoint to the
-registry, refreshes it at about two thirds of its TTL, answers canary
+registry, refreshes it at 35-45 % of its TTL (before half, DESC-015), answers canary
 challenges (spec/08) and runs tasks, returning evidence when asked
 (spec/09). Stops on SIGINT or SIGTERM.
 

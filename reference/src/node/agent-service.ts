@@ -43,9 +43,20 @@ export interface AgentServiceOptions {
   readonly onEvent?: (event: NodeEvent) => void;
 }
 
-/** The share of the TTL after which a descriptor is refreshed, in parts per thousand, and the jitter added to it. */
-const REFRESH_AT_PERMILLE = 667n;
+/**
+ * The share of the TTL after which a descriptor is refreshed, in parts per
+ * thousand, and the width of the jitter around it: 35 % to 45 % of the TTL,
+ * before half of it (DESC-015), so that one lost refresh leaves time for
+ * another before the descriptor expires.
+ */
+const REFRESH_AT_PERMILLE = 400n;
 const JITTER_PERMILLE = 100n;
+
+/** The wait before the next refresh, for a TTL and a number 0..999 drawn for the jitter. */
+export function refreshDelayMs(ttlMs: bigint, randomPermille: number): bigint {
+  const base = (ttlMs * REFRESH_AT_PERMILLE) / 1000n;
+  return base - (ttlMs * JITTER_PERMILLE) / 2000n + (ttlMs * JITTER_PERMILLE * BigInt(randomPermille)) / 1_000_000n;
+}
 /** Bounds of the wait before a failed publish is tried again. */
 const RETRY_MIN_MS = 250n;
 const RETRY_MAX_MS = 10_000n;
@@ -160,7 +171,7 @@ export class AgentService {
   /**
    * Republishes soon after the registry connection drops: a registry that
    * restarted has forgotten the descriptor, and waiting for the next refresh
-   * would keep the agent out of its answers for up to two thirds of the TTL.
+   * would keep the agent out of its answers for up to half of the TTL.
    * An idle timeout is not a loss: the registry still holds the descriptor.
    */
   private watch(client: PeerClient): void {
@@ -207,11 +218,9 @@ export class AgentService {
     const accepted = outcome.ok && outcome.value.error === ErrorCode.UNSPECIFIED;
     if (accepted) {
       this.failures = 0;
-      // DESC-015: refresh well before expiry, at about two thirds of the TTL,
-      // with jitter so that providers started together do not refresh together.
-      const base = (this.ttl * REFRESH_AT_PERMILLE) / 1000n;
-      const jitter = (this.ttl * JITTER_PERMILLE * BigInt(this.randomPermille())) / 1_000_000n;
-      this.schedule(base - (this.ttl * JITTER_PERMILLE) / 2000n + jitter);
+      // DESC-015: refresh before half of the TTL, with jitter so that
+      // providers started together do not refresh together.
+      this.schedule(refreshDelayMs(this.ttl, this.randomPermille()));
       return;
     }
     // The registry is unreachable or refused: try again soon, backing off

@@ -10,6 +10,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesEqual } from "../bytes.js";
 import { SHA256_TEST_CAPABILITY } from "../canary/oracles.js";
 import { verifyDescriptor } from "../descriptor/verify.js";
+import { refreshDelayMs } from "./agent-service.js";
 import { connect } from "../net/index.js";
 import { GENERATE_CAPABILITY, PUBLISH_CAPABILITY, receiptUri, renderImage } from "./capabilities.js";
 import { secureRandom, systemClock } from "./random.js";
@@ -108,5 +109,16 @@ describe("a network of nodes on 127.0.0.1", () => {
     const out = await d.delegate(GENERATE_CAPABILITY.capability, utf8.encode("x"), TaskRisk.MEDIUM);
     expect(out.failures.find((f) => f.peerId === impostor.peerId)?.code).toBe("NET_PEER_MISMATCH");
     expect(out.report.chosen).toBe(real.peerId);
+  });
+});
+
+describe("refresh timing", () => {
+  it("DESC-015: an agent refreshes before half of its descriptor's lifetime, at every jitter, with the jitter spread over 35-45 %", () => {
+    for (const ttl of [1_500n, 60_000n, 3_600_000n]) {
+      const delays = Array.from({ length: 1000 }, (_, permille) => refreshDelayMs(ttl, permille));
+      expect(delays.every((d) => d > 0n && d < ttl / 2n)).toBe(true);
+      expect(delays[0]).toBe((ttl * 35n) / 100n);
+      expect(delays[999]! * 100n).toBeGreaterThanOrEqual(ttl * 44n);
+    }
   });
 });

@@ -42,9 +42,9 @@ export const HIGH_DRIFT: DriftModel = Object.freeze({ cycleS: 120, degradedMeanS
 
 /** The registry's service times and admission limits. */
 export interface RegistryModel {
-  /** Mean service time of a publish (exponential), ms: the reference registry publishes 1,500–2,200 descriptors/s (bench). */
+  /** Mean service time of a publish (exponential), ms: as the reference registry measured at an earlier revision (1,500–2,200 publishes/s); it is faster now (sim/README.md). */
   readonly publishServiceMs: number;
-  /** Mean service time of a query (exponential), ms: match (20–50 µs, bench) plus signing an answer of 20 results (about 0.25 ms). */
+  /** Mean service time of a query (exponential), ms: match (20–50 µs at an earlier revision) plus signing an answer of 20 results (about 0.25 ms). */
   readonly queryServiceMs: number;
   /** DISC-018 token buckets. */
   readonly peerRate: BucketRule;
