@@ -83,6 +83,12 @@ describe("the harness against the broken implementations", () => {
       const failingAt = (level: string) => r.report.cases.some((c) => c.level === level && !c.baselined && FAILING_OUTCOMES.has(c.outcome));
       expect(listed("required cases that failed")).toBe(failingAt("required"));
       expect(listed("warnings: recommended cases that failed")).toBe(failingAt("recommended"));
+      // The roles line counts the roles this (filtered) run has required cases of, and only names the others.
+      const rolesLine = r.output.split("\n").find((l) => l.startsWith("roles: ")) ?? "";
+      const declared = r.report.roles.filter((x) => x.declared);
+      const idle = declared.filter((x) => x.required_passed + x.required_failed + x.required_not_run === 0);
+      for (const x of declared) expect(rolesLine.includes(`${x.role} ${x.status.replace("_", " ")} (`), x.role).toBe(!idle.includes(x));
+      expect(rolesLine.includes(`no required case of ${idle.map((x) => x.role).join(", ")} in this run`)).toBe(idle.length > 0);
       expect(r.report.verdict.result).toBe(b.verdict);
       expect(r.exitCode).toBe(b.verdict === "pass" ? 0 : 1);
 

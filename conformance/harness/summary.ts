@@ -27,7 +27,15 @@ export function renderSummary(report: Report, written: readonly string[]): strin
   for (const r of rows) out.push(fmt(r));
   out.push("");
   const declared = report.roles.filter((r) => r.declared);
-  if (declared.length > 0) out.push(`roles: ${declared.map((r) => `${r.role} ${r.status.replace("_", " ")} (${r.required_passed} passed, ${r.required_failed} failed, ${r.required_not_run} not run)`).join("; ")}`);
+  // Roles none of whose required cases were selected (a filtered run) are named once, not counted.
+  const empty = (r: (typeof declared)[number]) => r.required_passed + r.required_failed + r.required_not_run === 0;
+  const counted = declared.filter((r) => !empty(r));
+  const idle = declared.filter(empty).map((r) => r.role);
+  if (declared.length > 0) {
+    const parts = counted.map((r) => `${r.role} ${r.status.replace("_", " ")} (${r.required_passed} passed, ${r.required_failed} failed, ${r.required_not_run} not run)`);
+    if (idle.length > 0) parts.push(`no required case of ${idle.join(", ")} in this run`);
+    out.push(`roles: ${parts.join("; ")}`);
+  }
   out.push(`requirements: ${report.requirements.covered}/${report.requirements.total} cited by a case of this run`);
   if (report.baseline !== null) {
     const b = report.baseline;
