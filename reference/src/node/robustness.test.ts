@@ -13,6 +13,7 @@ import { issueDescriptor } from "../descriptor/issue.js";
 import { connect, type PeerClient } from "../net/index.js";
 import { issueTaskRequest } from "../task/issue-request.js";
 import { AgentService } from "./agent-service.js";
+import type { RegistryService } from "./registry-service.js";
 import { BUILTIN_CAPABILITIES, GENERATE_CAPABILITY, offerOf, PUBLISH_CAPABILITY } from "./capabilities.js";
 import { publishFlood } from "./flood.js";
 import { secureRandom, systemClock } from "./random.js";
@@ -45,6 +46,21 @@ function sybil(i: number): Uint8Array {
     1n,
     { now: systemClock(), ttlMs: 60_000n },
   ).bytes;
+}
+
+/**
+ * Stops the registry, waits until the agent's publishes fail (after a refresh
+ * already under way when it stopped), starts a new registry on the same port
+ * and waits for the agent's first publish to it that succeeds.
+ */
+async function restartRegistry(net: TestNetwork, first: RegistryService, port: number, agent: AgentService) {
+  await first.close();
+  let failed = await agent.published();
+  while (failed.ok) failed = await agent.published();
+  const second = await net.startRegistry({ port });
+  let outcome = await agent.published();
+  while (!outcome.ok) outcome = await agent.published();
+  return { second, failed, outcome };
 }
 
 describe("a registry node under a publish flood", () => {
@@ -222,14 +238,9 @@ describe("failures of peers", () => {
     const first = await net.startRegistry();
     const port = Number(new URL(first.url).port);
     const agent = await net.startAgent("survivor", "honest", { ttlMs: 1_200n });
-    await first.close();
     // While the registry is away, the agent's refreshes fail with the connection's code, and it keeps trying.
-    let failed = await agent.published();
-    while (failed.ok) failed = await agent.published(); // a refresh already under way when the registry stopped
+    const { second, failed, outcome } = await restartRegistry(net, first, port, agent);
     expect(failed.error.code).toMatch(/^NET_/);
-    const second = await net.startRegistry({ port });
-    let outcome = await agent.published();
-    while (!outcome.ok) outcome = await agent.published();
     // The new registry has never seen the agent: its descriptor (seq above 1) is published anew.
     expect(outcome.value.change).toBe(PublishChange.PUBLISHED);
     expect(second.registry.size).toBe(1);
@@ -241,15 +252,10 @@ describe("failures of peers", () => {
     net = new TestNetwork();
     const first = await net.startRegistry();
     const port = Number(new URL(first.url).port);
-    // Its next refresh is due in about 80 s, beyond the test's timeout: only noticing the lost connection brings it back in time.
-    const agent = await net.startAgent("patient", "honest", { ttlMs: 120_000n });
-    await first.close();
-    let failed = await agent.published();
-    while (failed.ok) failed = await agent.published();
+    // Its next refresh is due after 105 to 135 s (35-45 % of the TTL), beyond the test's timeout: only noticing the lost connection brings it back in time.
+    const agent = await net.startAgent("patient", "honest", { ttlMs: 300_000n });
+    const { second, failed, outcome } = await restartRegistry(net, first, port, agent);
     expect(failed.error.code).toMatch(/^NET_/);
-    const second = await net.startRegistry({ port });
-    let outcome = await agent.published();
-    while (!outcome.ok) outcome = await agent.published();
     expect(outcome.value.change).toBe(PublishChange.PUBLISHED);
     expect(second.registry.size).toBe(1);
   });
