@@ -21,10 +21,10 @@
 import { ScalarType, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { Ap2pError, type ErrorCodeName } from "../errors.js";
 import type { ScanProfile } from "../cbor/scan.js";
+import { fieldKey, inKeyOrder, mapsDirectly } from "./direct-mapping.js";
 import { integerRange, is64Bit, scalarName } from "./scalars.js";
 
-// protobuf-es constants: google.protobuf.Edition.EDITION_PROTO3 and FieldPresence.IMPLICIT.
-const EDITION_PROTO3 = 999;
+// protobuf-es: FieldPresence.IMPLICIT.
 const IMPLICIT = 2;
 
 // What one CBOR item maps to.
@@ -77,7 +77,6 @@ interface MessagePlan {
 
 const plans = new WeakMap<DescMessage, MessagePlan | null>();
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const utf8Encoder = new TextEncoder();
 // The plan of a whole message of each type, as the top-level item.
 const topLevel = new WeakMap<DescMessage, ValuePlan>();
 
@@ -96,35 +95,19 @@ function planOf(desc: DescMessage): MessagePlan | null {
   return plan;
 }
 
-function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
-  if (seen.has(desc)) return true;
-  seen.add(desc);
-  if (desc.file.edition !== EDITION_PROTO3) return false;
-  for (const f of desc.fields) {
-    if (f.fieldKind === "map") return false;
-    if ((f.fieldKind === "scalar" || (f.fieldKind === "list" && f.listKind === "scalar")) && (f.scalar === ScalarType.DOUBLE || f.scalar === ScalarType.FLOAT)) return false;
-    if ((f.fieldKind === "scalar" || (f.fieldKind === "list" && f.listKind === "scalar")) && f.longAsString) return false;
-    const m = f.fieldKind === "message" ? f.message : f.fieldKind === "list" && f.listKind === "message" ? f.message : undefined;
-    if (m !== undefined && !supported(m, seen)) return false;
-  }
-  return true;
-}
-
 function buildPlan(desc: DescMessage): MessagePlan | null {
-  if (!supported(desc, new Set())) return null;
+  if (!mapsDirectly(desc)) return null;
   const fields = desc.fields.map((f): FieldPlan => {
-    const name = utf8Encoder.encode(f.name);
-    const key = new Uint8Array([...textHead(name.length), ...name]);
     return {
       name: f.name,
       localName: f.localName,
       oneof: f.oneof?.localName,
-      key,
+      key: fieldKey(f),
       implicit: f.presence === IMPLICIT && f.oneof === undefined,
       value: f.fieldKind === "list" ? { ...valuePlan(f, false), type: T_LIST, element: valuePlan(f, false) } : valuePlan(f, true),
     };
   });
-  fields.sort((a, b) => compareRange(a.key, 0, a.key.length, b.key, 0, b.key.length));
+  inKeyOrder(fields);
   const template: Record<string, unknown> = { $typeName: desc.typeName };
   const fresh: [string, () => unknown][] = [];
   for (const member of desc.members) {
@@ -185,13 +168,6 @@ function valuePlan(f: DescField, singular: boolean): ValuePlan {
       return is64Bit(scalar) ? { ...NO_VALUES, type: T_INT64, scalar, lo, hi } : { ...NO_VALUES, type: T_INT32, scalar, lo: Number(lo), hi: Number(hi) };
     }
   }
-}
-
-/** The shortest head of a text string of n bytes. */
-function textHead(n: number): number[] {
-  if (n < 24) return [0x60 | n];
-  if (n < 0x100) return [0x78, n];
-  return [0x79, n >> 8, n & 0xff];
 }
 
 function compareRange(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {

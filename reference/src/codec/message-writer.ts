@@ -11,11 +11,9 @@
 // misuse (so does any other failure in the writer). The tests compare both
 // paths byte for byte.
 import { ScalarType, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { fieldKey, inKeyOrder, mapsDirectly } from "./direct-mapping.js";
 import { isSetOf } from "./rules.js";
 import { integerRange } from "./scalars.js";
-
-// protobuf-es: google.protobuf.Edition.EDITION_PROTO3.
-const EDITION_PROTO3 = 999;
 
 interface FieldWriter {
   readonly field: DescField;
@@ -41,43 +39,17 @@ const utf8 = new TextEncoder();
 function writerOf(desc: DescMessage): MessageWriter | null {
   let w = writers.get(desc);
   if (w !== undefined) return w;
-  w = supported(desc, new Set()) ? build(desc) : null;
+  w = mapsDirectly(desc) ? build(desc) : null;
   writers.set(desc, w);
   return w;
 }
 
-// proto3 without map or floating-point fields, here and in every message it holds.
-function supported(desc: DescMessage, seen: Set<DescMessage>): boolean {
-  if (seen.has(desc)) return true;
-  seen.add(desc);
-  if (desc.file.edition !== EDITION_PROTO3) return false;
-  for (const f of desc.fields) {
-    if (f.fieldKind === "map") return false;
-    const scalar = f.fieldKind === "scalar" || (f.fieldKind === "list" && f.listKind === "scalar") ? f.scalar : undefined;
-    if (scalar === ScalarType.DOUBLE || scalar === ScalarType.FLOAT) return false;
-    const m = f.fieldKind === "message" || (f.fieldKind === "list" && f.listKind === "message") ? f.message : undefined;
-    if (m !== undefined && !supported(m, seen)) return false;
-  }
-  return true;
-}
-
 function build(desc: DescMessage): MessageWriter {
   const fields = desc.fields.map((field): FieldWriter => {
-    const name = utf8.encode(field.name);
-    const head = new Buffer_(8);
-    head.head(3, name.length);
-    head.bytes(name);
     const scalar = field.fieldKind === "scalar" || (field.fieldKind === "list" && field.listKind === "scalar") ? field.scalar : undefined;
-    return { field, key: head.result(), localName: field.localName, oneof: field.oneof?.localName, range: scalar === undefined ? undefined : integerRange(scalar), isSet: isSetOf(field) };
+    return { field, key: fieldKey(field), localName: field.localName, oneof: field.oneof?.localName, range: scalar === undefined ? undefined : integerRange(scalar), isSet: isSetOf(field) };
   });
-  fields.sort((a, b) => compare(a.key, b.key));
-  return { typeName: desc.typeName, fields };
-}
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
+  return { typeName: desc.typeName, fields: inKeyOrder(fields) };
 }
 
 /** Thrown inside the writer when a value is not one it writes; never escapes writeMessage. */
