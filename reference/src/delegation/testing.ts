@@ -8,6 +8,7 @@ import { ProviderAgent, type ProviderBehaviour } from "../agent/provider.js";
 import { SHA256_TEST_CAPABILITY, testCapability } from "../canary/oracles.js";
 import { didFromPublicKey } from "../crypto/did-key.js";
 import { publicKeyFromSecret } from "../crypto/ed25519.js";
+import { seededRandom } from "../node/random.js";
 import { Registry } from "../discovery/registry.js";
 import { canariesOf, type CanarySource, type Delegator, type DelegatorTransport } from "./delegate.js";
 
@@ -26,23 +27,8 @@ export function steppingClock(start: bigint): { readonly clock: () => bigint; ad
   };
 }
 
-/** A deterministic random source (SHA-256 in counter mode over a label). */
-export function seededRandom(label: string): (n: number) => Uint8Array {
-  let counter = 0;
-  let pool = new Uint8Array(0);
-  return (n) => {
-    while (pool.length < n) {
-      const block = sha256(utf8(`${label}/${counter++}`));
-      const next = new Uint8Array(pool.length + block.length);
-      next.set(pool);
-      next.set(block, pool.length);
-      pool = next;
-    }
-    const out = pool.slice(0, n);
-    pool = pool.slice(n);
-    return out;
-  };
-}
+// A deterministic random source (SHA-256 in counter mode over a label), for the tests that import this module.
+export { seededRandom };
 
 /** Canaries for the test capabilities of §8.8. */
 export const testCanaries: CanarySource = canariesOf(testCapability);
