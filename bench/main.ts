@@ -4,7 +4,7 @@
 //                  restarts itself with a larger heap)
 //   --only LIST    run only some of verify,codec,registry,harness,simulator
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -49,7 +49,21 @@ gc();
 if (only.has("harness")) results.harness = await benchHarness();
 if (only.has("simulator")) results.simulator = benchSimulator();
 
+// A run of some benchmarks (--only) replaces their figures and keeps the
+// others' from earlier runs; `measured` says when each was taken.
 const out = join(dirname(fileURLToPath(import.meta.url)), "results", "latest.json");
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ date: started.toISOString(), seconds: Math.round((Date.now() - started.getTime()) / 1000), machine: m, big, results }, null, 2)}\n`);
+const earlier = (existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : {}) as { results?: Record<string, unknown>; measured?: Record<string, string>; date?: string };
+const measured: Record<string, string> = {};
+for (const name of Object.keys(earlier.results ?? {})) measured[name] = earlier.measured?.[name] ?? earlier.date ?? "";
+for (const name of Object.keys(results)) measured[name] = started.toISOString();
+const document = {
+  date: started.toISOString(),
+  seconds: Math.round((Date.now() - started.getTime()) / 1000),
+  machine: m,
+  big,
+  results: { ...earlier.results, ...results },
+  measured,
+};
+writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
 line(`wrote ${out}`);
